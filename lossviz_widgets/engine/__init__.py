@@ -1,0 +1,1 @@
+"""The numpy engine: surfaces, optimizers, trajectories, curvature and fields."""

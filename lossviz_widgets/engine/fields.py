@@ -1,0 +1,419 @@
+"""What views draw of a surface: value grids, contour lines and gradient arrows.
+
+Everything here is plain data for a front end to send as it is: a
+:class:`Grid` of values for a heat map or a 3D mesh, :class:`ContourLevel`
+lines ready for one line mark per level (separate lines joined by NaN gaps,
+never empty, never infinite), and a :class:`GradientField` of arrows with
+the rotation that bqplot's ``Scatter(marker="arrow")`` expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import contourpy
+import numpy as np
+
+from lossviz_widgets.engine.surface import Domain, Surface
+
+__all__ = [
+    "ContourLevel",
+    "GradientField",
+    "Grid",
+    "contour_levels",
+    "contour_lines",
+    "evaluate_grid",
+    "gradient_field",
+    "log_values",
+]
+
+SPACINGS = ("linear", "log", "quantile")
+
+# Log-spaced levels and log_values span at most this many decades below the
+# full range of values: finer detail is invisible next to the rest.
+_DECADES = 6
+
+
+def _resolution(value: object, low: int, high: int) -> tuple[int, int]:
+    """Return ``(nx, ny)`` from an int or a pair, each in ``[low, high]``."""
+    pair = value if isinstance(value, (tuple, list)) else (value, value)
+    whole = all(
+        isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in pair
+    )
+    if len(pair) != 2 or not whole:
+        message = f"resolution must be an int or a pair (nx, ny) of ints, got {value!r}"
+        raise TypeError(message)
+    if not all(low <= n <= high for n in pair):
+        message = (
+            f"resolution must lie in [{low}, {high}] points per axis (at least "
+            f"{low} to cover the domain, at most {high} to bound the work), "
+            f"got {value!r}"
+        )
+        raise ValueError(message)
+    return int(pair[0]), int(pair[1])
+
+
+def _domain(surface: Surface, domain: Any) -> Domain:
+    """Return the domain given, or the surface's own."""
+    return surface.domain if domain is None else Domain.coerce(domain)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Values of a surface on a rectangular grid, rows along ``y``.
+
+    ``x (nx,)`` and ``y (ny,)`` are the coordinates, ``values (ny, nx)``
+    holds ``f(x[j], y[i])`` at ``[i, j]`` (NaN or infinity where the surface
+    is not defined), and ``grad (ny, nx, 2)`` the gradient, or ``None``.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    values: np.ndarray
+    grad: np.ndarray | None = None
+
+
+def evaluate_grid(
+    surface: Surface,
+    resolution: int | tuple[int, int] = 200,
+    *,
+    domain: Any = None,
+    derivatives: bool = False,
+) -> Grid:
+    """Evaluate a surface on an evenly spaced grid covering a domain, edges included.
+
+    Parameters
+    ----------
+    surface : Surface
+        The surface to evaluate.
+    resolution : int or (int, int)
+        Points per axis, or ``(nx, ny)``; each in [2, 2000].
+    domain : Domain or sequence, optional
+        The rectangle to cover; the surface's own domain by default.
+    derivatives : bool
+        Whether to evaluate the gradient too.
+
+    Returns
+    -------
+    Grid
+
+    Examples
+    --------
+    >>> bowl = Surface.from_function(lambda x, y: x**2 + y**2, domain=[-1, 1, 0, 2])
+    >>> grid = evaluate_grid(bowl, (3, 2))
+    >>> grid.x.tolist(), grid.y.tolist()
+    ([-1.0, 0.0, 1.0], [0.0, 2.0])
+    >>> grid.values.tolist()
+    [[1.0, 0.0, 1.0], [5.0, 4.0, 5.0]]
+
+    """
+    nx, ny = _resolution(resolution, 2, 2000)
+    box = _domain(surface, domain)
+    x = np.linspace(box.x_min, box.x_max, nx)
+    y = np.linspace(box.y_min, box.y_max, ny)
+    X, Y = np.meshgrid(x, y)
+    with np.errstate(all="ignore"):
+        values = np.array(surface.value(X, Y), dtype=float)
+        grad = np.array(surface.grad(X, Y), dtype=float) if derivatives else None
+    return Grid(x, y, values, grad)
+
+
+def _spacing(spacing: object) -> str:
+    """Return ``spacing`` if it names a known spacing of levels, else raise."""
+    if spacing not in SPACINGS:
+        message = f"spacing must be one of {SPACINGS}, got {spacing!r}"
+        raise ValueError(message)
+    return str(spacing)
+
+
+def contour_levels(
+    values: Any,
+    count: int = 15,
+    spacing: Literal["linear", "log", "quantile"] = "linear",
+) -> np.ndarray:
+    """Choose up to ``count`` contour levels strictly inside the range of values.
+
+    NaN and infinite values are ignored. ``"linear"`` spaces the levels
+    evenly; ``"log"`` spaces their height above the minimum evenly in
+    log scale, over at most 6 decades (and never below the smallest positive
+    height on the grid), which suits surfaces spanning many decades, such as
+    Rosenbrock's, whatever the sign of their minimum; ``"quantile"`` puts an
+    equal share of the values between consecutive levels.
+
+    Parameters
+    ----------
+    values : array_like
+        Surface values of any shape, e.g. ``Grid.values``.
+    count : int
+        The most levels wanted, in [1, 1000].
+    spacing : {"linear", "log", "quantile"}
+        How the levels are spread, as described above.
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Sorted, distinct and finite, ``k <= count``. Empty when fewer than two
+        distinct finite values exist: a flat surface has no contour lines.
+
+    Examples
+    --------
+    >>> contour_levels([0.0, 10.0], count=4).tolist()
+    [2.0, 4.0, 6.0, 8.0]
+    >>> contour_levels([-1.0, -0.9, 99.0], count=3, spacing="log").tolist()
+    [-0.9, 0.0, 9.0]
+    >>> contour_levels([np.nan, 3.0, 3.0]).size
+    0
+
+    """
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
+        message = f"count must be a whole number of levels, got {count!r}"
+        raise TypeError(message)
+    if not 1 <= count <= 1000:
+        message = f"count must lie in [1, 1000], got {count}"
+        raise ValueError(message)
+    spacing = _spacing(spacing)
+    array = np.asarray(values, dtype=float)
+    finite = array[np.isfinite(array)]
+    if finite.size == 0 or finite.min() == finite.max():
+        return np.empty(0)
+
+    low, high = finite.min(), finite.max()
+    with np.errstate(over="ignore", invalid="ignore"):
+        if spacing == "linear":
+            levels = np.linspace(low, high, count + 2)[1:-1]
+        elif spacing == "quantile":
+            levels = np.quantile(finite, np.linspace(0, 1, count + 2)[1:-1])
+        else:
+            heights = finite - low
+            top = high - low
+            bottom = max(heights[heights > 0].min(), top * 10.0**-_DECADES)
+            levels = low + np.geomspace(bottom, top, count + 1)[:-1]
+    inside = np.isfinite(levels) & (levels > low) & (levels < high)
+    return np.unique(levels[inside])
+
+
+def log_values(values: Any) -> np.ndarray:
+    """Put values on a log scale for colouring: ``log10(f − min f + floor)``.
+
+    ``floor`` is ``1e-6`` times the range of the finite values (1 for a flat
+    surface), so the result spans at most about 6 decades and the minimum
+    stays finite. Non-finite values give NaN.
+
+    Parameters
+    ----------
+    values : array_like
+        Surface values of any shape.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``values``.
+
+    Examples
+    --------
+    >>> log_values([0.0, 1.0, 1e6]).round(3).tolist()
+    [0.0, 0.301, 6.0]
+
+    """
+    array = np.asarray(values, dtype=float)
+    finite = np.isfinite(array)
+    if not finite.any():
+        return np.full(array.shape, np.nan)
+    low, high = array[finite].min(), array[finite].max()
+    floor = (high - low) * 10.0**-_DECADES if high > low else 1.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        logs = np.log10(np.where(finite, array - low, 0.0) + floor)
+    return np.where(finite, logs, np.nan)
+
+
+@dataclass(frozen=True)
+class ContourLevel:
+    """All contour lines of one level, as one pair of coordinate arrays.
+
+    ``x (K,)`` and ``y (K,)`` hold the separate lines one after another with
+    a single NaN between consecutive lines, never at either end; closed lines
+    repeat their first point at the end. ``K >= 2`` and no value is infinite.
+    """
+
+    level: float
+    x: np.ndarray
+    y: np.ndarray
+
+    @property
+    def line_count(self) -> int:
+        """The number of separate lines."""
+        return int(np.count_nonzero(np.isnan(self.x))) + 1
+
+
+def _joined(lines: list[np.ndarray]) -> np.ndarray:
+    """Stack lines of shape ``(n_i, 2)`` into one array with NaN rows between."""
+    gap = np.full((1, 2), np.nan)
+    pieces = [part for line in lines for part in (gap, line)][1:]
+    return np.concatenate(pieces)
+
+
+def contour_lines(grid: Grid, levels: Any) -> tuple[ContourLevel, ...]:
+    """Trace the contour lines of a grid at the given levels, with contourpy.
+
+    NaN and infinite values of the grid are masked: lines stop at their
+    edge. A level that crosses no part of the grid is left out of the
+    result, so a view never receives an empty array.
+
+    Parameters
+    ----------
+    grid : Grid
+        Values from :func:`evaluate_grid`.
+    levels : array_like, shape (L,)
+        Finite levels, e.g. from :func:`contour_levels`.
+
+    Returns
+    -------
+    tuple of ContourLevel
+        In the order of ``levels``, without the levels that have no lines.
+
+    Examples
+    --------
+    >>> cone = Surface.from_function(lambda x, y: np.hypot(x, y), domain=[-2, 2, -2, 2])
+    >>> rings = contour_lines(evaluate_grid(cone, 101), [1.0, 9.0])
+    >>> len(rings), rings[0].level, rings[0].line_count
+    (1, 1.0, 1)
+    >>> bool(np.allclose(np.hypot(rings[0].x, rings[0].y), 1.0, atol=1e-3))
+    True
+
+    """
+    wanted = np.atleast_1d(np.asarray(levels, dtype=float))
+    if wanted.ndim != 1 or not np.all(np.isfinite(wanted)):
+        message = f"levels must be a 1-D sequence of finite numbers, got {levels!r}"
+        raise ValueError(message)
+
+    generator = contourpy.contour_generator(
+        grid.x, grid.y, grid.values, line_type=contourpy.LineType.Separate
+    )
+    result = []
+    for level in wanted:
+        lines = [
+            line[np.all(np.isfinite(line), axis=1)] for line in generator.lines(level)
+        ]
+        lines = [line for line in lines if len(line) >= 2]
+        if lines:
+            joined = _joined(lines)
+            result.append(ContourLevel(float(level), joined[:, 0], joined[:, 1]))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class GradientField:
+    """Arrows of a gradient field for a quiver plot, one per grid cell.
+
+    All arrays have shape ``(M,)``: ``x`` and ``y`` are the cell centres,
+    ``u`` and ``v`` the arrow components (``−∇f`` for the descent direction,
+    ``∇f`` for ascent), ``magnitude`` is ``|∇f|`` and ``angle`` the rotation
+    for an ``"arrow"`` marker of bqplot's ``Scatter``, see :meth:`rotation`.
+    Components, magnitude and angle are NaN where the gradient is not finite.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    magnitude: np.ndarray
+    angle: np.ndarray
+
+    def rotation(self, aspect: float = 1.0) -> np.ndarray:
+        """Return degrees clockwise from up, as bqplot turns an ``"arrow"`` marker.
+
+        bqplot draws the arrow marker pointing up and turns it clockwise on
+        screen by its ``rotation`` in degrees, after mapping the value through
+        the mark's rotation scale onto [0, 180]: give that channel
+        ``LinearScale(min=0, max=180)`` and the values pass unchanged. The
+        result lies in [0, 360), with 0 where the gradient vanishes.
+
+        Parameters
+        ----------
+        aspect : float
+            Screen length of one unit of ``y`` over that of one unit of
+            ``x``; 1 (the ``angle`` field) when both axes have the same scale.
+
+        Returns
+        -------
+        ndarray, shape (M,)
+
+        Examples
+        --------
+        >>> one = [np.array([v]) for v in (0.0, 0.0, 1.0, 1.0, 2**0.5, 45.0)]
+        >>> GradientField(*one).rotation(aspect=3**0.5).round(6).tolist()
+        [30.0]
+
+        """
+        if not (isinstance(aspect, (int, float)) and 0 < aspect < np.inf):
+            message = f"aspect must be a positive finite number, got {aspect!r}"
+            raise ValueError(message)
+        return _arrow_rotation(self.u, self.v, float(aspect))
+
+
+def _arrow_rotation(u: np.ndarray, v: np.ndarray, aspect: float) -> np.ndarray:
+    """Return the clockwise degrees from up of the direction ``(u, aspect·v)``."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        heading = np.degrees(np.arctan2(v * aspect, u))
+        turn = np.mod(90.0 - heading, 360.0)
+    return np.where((u == 0) & (v == 0), 0.0, turn)
+
+
+def gradient_field(
+    surface: Surface,
+    resolution: int | tuple[int, int] = 20,
+    *,
+    domain: Any = None,
+    direction: Literal["descent", "ascent"] = "descent",
+) -> GradientField:
+    """Compute gradient arrows at the centres of a grid of cells over a domain.
+
+    Parameters
+    ----------
+    surface : Surface
+        The surface whose gradient is drawn.
+    resolution : int or (int, int)
+        Arrows per axis, or ``(nx, ny)``; each in [1, 200].
+    domain : Domain or sequence, optional
+        The rectangle to cover; the surface's own domain by default.
+    direction : {"descent", "ascent"}
+        Whether arrows point downhill, along ``−∇f`` (the way gradient
+        descent moves), or uphill along ``∇f``.
+
+    Returns
+    -------
+    GradientField
+
+    Examples
+    --------
+    >>> bowl = Surface.from_function(
+    ...     lambda x, y: x**2 + y**2, lambda x, y: (2 * x, 2 * y), domain=[0, 2, 0, 2]
+    ... )
+    >>> field = gradient_field(bowl, (2, 1))
+    >>> field.x.tolist(), field.y.tolist()
+    ([0.5, 1.5], [1.0, 1.0])
+    >>> field.u.tolist(), field.v.tolist()
+    ([-1.0, -3.0], [-2.0, -2.0])
+    >>> gradient_field(bowl, 1, direction="ascent").angle.tolist()  # up-right
+    [45.0]
+
+    """
+    if direction not in ("descent", "ascent"):
+        message = f"direction must be 'descent' or 'ascent', got {direction!r}"
+        raise ValueError(message)
+    nx, ny = _resolution(resolution, 1, 200)
+    box = _domain(surface, domain)
+    x = box.x_min + (np.arange(nx) + 0.5) * (box.x_max - box.x_min) / nx
+    y = box.y_min + (np.arange(ny) + 0.5) * (box.y_max - box.y_min) / ny
+    X, Y = (axis.ravel() for axis in np.meshgrid(x, y))
+    with np.errstate(all="ignore"):
+        grad = surface.grad(X, Y) * (-1.0 if direction == "descent" else 1.0)
+        finite = np.all(np.isfinite(grad), axis=-1)
+        u = np.where(finite, grad[:, 0], np.nan)
+        v = np.where(finite, grad[:, 1], np.nan)
+        magnitude = np.hypot(u, v)
+    finite = np.isfinite(magnitude)
+    u, v = np.where(finite, u, np.nan), np.where(finite, v, np.nan)
+    magnitude = np.where(finite, magnitude, np.nan)
+    return GradientField(X, Y, u, v, magnitude, _arrow_rotation(u, v, 1.0))

@@ -32,9 +32,7 @@ POINT_KINDS = ("minimum", "maximum", "saddle", "degenerate")
 ParamValues = Mapping[str, float]
 ValueFunction = Callable[[np.ndarray, np.ndarray, ParamValues], Any]
 GradFunction = Callable[[np.ndarray, np.ndarray, ParamValues], tuple[Any, Any]]
-HessianFunction = Callable[
-    [np.ndarray, np.ndarray, ParamValues], tuple[Any, Any, Any]
-]
+HessianFunction = Callable[[np.ndarray, np.ndarray, ParamValues], tuple[Any, Any, Any]]
 CriticalFunction = Callable[[ParamValues], Iterable["CriticalPoint"]]
 
 
@@ -239,11 +237,19 @@ def _as_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Broadcast two coordinate inputs to float arrays of one shape."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
+    if x.shape == y.shape:
+        return x, y
     return np.broadcast_arrays(x, y)
 
 
 def _filled(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     """Broadcast a result (possibly a constant) to ``shape`` as a float array."""
+    if (
+        isinstance(values, np.ndarray)
+        and values.shape == shape
+        and values.dtype == np.float64
+    ):
+        return values
     return np.broadcast_to(np.asarray(values, dtype=float), shape)
 
 
@@ -421,18 +427,19 @@ class Surface:
     def value(self, x: Any, y: Any) -> np.ndarray:
         """Return ``f(x, y)``, shaped like the broadcast of ``x`` and ``y``."""
         x, y = _as_arrays(x, y)
-        return _filled(self._value(x, y, self._params), x.shape)
+        # ``[()]`` turns a 0-d result into a numpy scalar and leaves arrays be.
+        return _filled(self._value(x, y, self._params), x.shape)[()]
 
     __call__ = value
 
     def grad(self, x: Any, y: Any) -> np.ndarray:
-        """Return the gradient, of shape ``(..., 2)`` for inputs of shape ``(...)``."""
+        """Return the gradient: shape ``(..., 2)`` for inputs of shape ``(...)``."""
         x, y = _as_arrays(x, y)
         gx, gy = self._gradient(x, y, self._params)
         return np.stack([_filled(gx, x.shape), _filled(gy, x.shape)], axis=-1)
 
     def hessian(self, x: Any, y: Any) -> np.ndarray:
-        """Return the Hessian, of shape ``(..., 2, 2)`` for inputs of shape ``(...)``."""
+        """Return the Hessian: shape ``(..., 2, 2)`` for inputs of shape ``(...)``."""
         x, y = _as_arrays(x, y)
         hxx, hxy, hyy = (_filled(h, x.shape) for h in self._hessian(x, y, self._params))
         rows = [np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)]
@@ -456,7 +463,7 @@ class Surface:
         return self.grad(points[..., 0], points[..., 1])
 
     def hessian_at(self, points: Any) -> np.ndarray:
-        """Return the Hessian at points of shape ``(..., 2)``, shaped ``(..., 2, 2)``."""
+        """Return the Hessian at points ``(..., 2)``, shaped ``(..., 2, 2)``."""
         points = np.asarray(points, dtype=float)
         return self.hessian(points[..., 0], points[..., 1])
 
@@ -526,10 +533,7 @@ class Surface:
         def value(x: np.ndarray, y: np.ndarray, _: ParamValues) -> Any:
             return f(x, y)
 
-        if grad is None:
-            gradient = _central_gradient(f)
-        else:
-            gradient = _split_gradient(grad)
+        gradient = _central_gradient(f) if grad is None else _split_gradient(grad)
         if hessian is None:
             second = _central_hessian(f, None if grad is None else gradient)
         else:
@@ -578,7 +582,6 @@ def _central_hessian(
     """Hessian by central differences of the gradient, or of ``f`` twice."""
 
     def from_gradient(x: np.ndarray, y: np.ndarray, p: ParamValues) -> tuple:
-        assert gradient is not None
         hx, hy = _step(x, _FIRST_STEP), _step(y, _FIRST_STEP)
         gxp, gyp = gradient(x + hx, y, p)
         gxm, gym = gradient(x - hx, y, p)
@@ -603,7 +606,9 @@ def _central_hessian(
         )
         return hxx, corners / (4 * hx * hy), hyy
 
-    return from_values if gradient is None else from_gradient
+    if gradient is None:
+        return from_values
+    return from_gradient
 
 
 def _split_gradient(grad: Callable[..., Any]) -> GradFunction:
@@ -627,6 +632,10 @@ def _split_hessian(hessian: Callable[..., Any]) -> HessianFunction:
         if isinstance(result, tuple | list) and len(result) == 3:
             return result[0], result[1], result[2]
         array = np.asarray(result, dtype=float)
-        return array[..., 0, 0], (array[..., 0, 1] + array[..., 1, 0]) / 2, array[..., 1, 1]
+        return (
+            array[..., 0, 0],
+            (array[..., 0, 1] + array[..., 1, 0]) / 2,
+            array[..., 1, 1],
+        )
 
     return second

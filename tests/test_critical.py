@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from lossviz_widgets.engine.catalogue import get_surface, surface_names
 from lossviz_widgets.engine.critical import critical_points
 from lossviz_widgets.engine.surface import POINT_KINDS, CriticalPoint, Surface
 
@@ -292,3 +293,27 @@ def test_undefined_regions_are_skipped():
 def test_options_are_validated(options, error, message):
     with pytest.raises(error, match=message):
         critical_points(SADDLE, **options)
+
+
+@pytest.mark.parametrize("name", surface_names())
+def test_every_known_critical_point_of_the_catalogue_is_found(name):
+    surface = get_surface(name)
+    found = critical_points(surface)
+    span = surface.domain.span
+    for known in surface.critical_points:
+        if not surface.domain.contains(known.x, known.y):
+            continue
+        matches = [
+            p
+            for p in found
+            if np.hypot(p.x - known.x, p.y - known.y) < 1e-5 * span
+            or (
+                known.kind == p.kind == "degenerate"
+                and abs(p.value - known.value) < 1e-9
+            )
+        ]
+        assert matches, f"{known} not found among {found}"
+        assert any(p.kind == known.kind for p in matches), (known, matches)
+        assert any(
+            abs(p.value - known.value) <= 1e-6 * (1 + abs(known.value)) for p in matches
+        )

@@ -97,7 +97,10 @@ def guarded(
                 logger.exception("error while %s", what)
                 notice.show(f"Error while {what}: {error}")
                 return None
-            if notice.level == "error" and notice.text.startswith("Error while"):
+            # Clear only this callback's own earlier error, not another's.
+            if notice.level == "error" and notice.text.startswith(
+                f"Error while {what}:"
+            ):
                 notice.clear()
             return result
 

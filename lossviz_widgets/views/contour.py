@@ -1,0 +1,399 @@
+"""ContourView: the surface seen from above, with the paths optimizers take.
+
+The surface is a PNG coloured in the kernel (:mod:`~lossviz_widgets.views.raster`)
+shown by a bqplot ``Image`` mark, far faster in a browser than a heat map.
+Contour lines, descent arrows, a hatch over non-convex regions, critical
+points and every run's path are drawn over it; a click moves the start of
+the selected run. A change sends only what it touches, and a new frame
+sends nothing: frame markers follow the player in the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import bqplot
+import ipywidgets
+import numpy as np
+from traitlets import Bool, Enum
+
+from lossviz_widgets.engine import (
+    Domain,
+    Grid,
+    Surface,
+    contour_levels,
+    contour_lines,
+    gradient_field,
+)
+from lossviz_widgets.model import LandscapeModel, Run
+from lossviz_widgets.notices import Notice, guarded
+from lossviz_widgets.views.contour_marks import (
+    CriticalMarks,
+    RunMarks,
+    SurfaceMarks,
+    close_widgets,
+)
+from lossviz_widgets.views.raster import (
+    COLORMAPS,
+    SurfacePicture,
+    convexity_picture,
+    encode_png,
+    surface_picture,
+)
+
+__all__ = ["ContourView"]
+
+log = logging.getLogger(__name__)
+
+#: Contour levels drawn, spaced like the colours (linearly or in log scale).
+LEVELS = 15
+#: Arrows along the longer side of the domain.
+ARROWS = 20
+#: Pixels along the longer side of the convexity overlay.
+OVERLAY_PIXELS = 192
+
+_MARGIN = {"top": 36, "bottom": 40, "left": 48, "right": 12}
+_RUN_TRAITS = ["trajectory", "color", "label", "visible"]
+
+
+def _domain(grid: Grid) -> Domain:
+    """Return the rectangle a grid covers, edges included."""
+    return Domain(grid.x[0], grid.x[-1], grid.y[0], grid.y[-1])
+
+
+class ContourView(ipywidgets.VBox):
+    """A contour map of the model's surface with the runs drawn across it.
+
+    Parameters
+    ----------
+    model : LandscapeModel
+        The surface, the runs and the frame to draw.
+    quiver : bool
+        Whether to draw arrows pointing downhill.
+    convexity : bool
+        Whether to hatch the regions where the surface is not convex.
+    colormap : str
+        A colour map of :data:`~lossviz_widgets.views.raster.COLORMAPS`.
+    width : int
+        Width of the figure in pixels, at least 200.
+    height : int, optional
+        Height in pixels, at least 150; by default the plot area takes the
+        shape of the domain, within a factor of 2 of a square.
+
+    Attributes
+    ----------
+    figure : bqplot.Figure
+        The figure, above :attr:`notice`, where errors are said in words.
+    surface_marks, critical_marks : SurfaceMarks, CriticalMarks
+        The marks of the surface and of its critical points.
+    run_marks : dict of Run to RunMarks
+        The marks of each run.
+    aspect : float
+        Screen length of one unit of y over that of one unit of x.
+
+    Examples
+    --------
+    >>> from lossviz_widgets.model import LandscapeModel
+    >>> model = LandscapeModel("himmelblau", steps=50)
+    >>> view = ContourView(model, quiver=True)
+    >>> view.x_scale.min, view.x_scale.max
+    (-5.0, 5.0)
+    >>> view.surface_marks.image.image.format, len(view.surface_marks.arrows.x)
+    ('png', 400)
+    >>> view.run_marks[model.runs[0]].path.x.dtype
+    dtype('float32')
+    """
+
+    quiver = Bool(False, help="Whether to draw arrows pointing downhill.")
+    convexity = Bool(
+        False, help="Whether to hatch the regions where the surface is not convex."
+    )
+    colormap = Enum(
+        tuple(COLORMAPS), default_value="viridis", help="Colour map of the surface."
+    )
+
+    def __init__(
+        self,
+        model: LandscapeModel,
+        *,
+        quiver: bool = False,
+        convexity: bool = False,
+        colormap: str = "viridis",
+        width: int = 480,
+        height: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not isinstance(model, LandscapeModel):
+            message = f"model must be a LandscapeModel, got {model!r}"
+            raise TypeError(message)
+        if not (isinstance(width, int) and width >= 200):
+            message = f"width must be a whole number of pixels >= 200, got {width!r}"
+            raise ValueError(message)
+        if height is not None and not (isinstance(height, int) and height >= 150):
+            message = f"height must be None or a whole number >= 150, got {height!r}"
+            raise ValueError(message)
+        self.model = model
+        self.notice = Notice()
+        self._size = (width, height)
+        self._domain = _domain(model.grid)
+        self._drawn: dict[str, Any] = {}
+        self._play: ipywidgets.Play | None = None
+        self._build_figure()
+        super().__init__(
+            [self.figure, self.notice],
+            quiver=quiver,
+            convexity=convexity,
+            colormap=colormap,
+            **kwargs,
+        )
+        self.add_class("lossviz-contour")
+
+        self._handlers = {
+            "grid": self._guard("drawing the surface", self._draw_surface),
+            "critical": self._guard("marking critical points", self._draw_critical),
+            "runs": self._guard("drawing the runs", self._sync_runs),
+            "run": self._guard("drawing a run", self._draw_run),
+            "click": self._guard("placing the start", self._on_click),
+            "layers": self._guard("drawing a layer", self._draw_layers),
+            "colormap": self._guard("colouring the surface", self._draw_picture),
+        }
+        self._draw_surface()
+        self._draw_critical()
+        self._sync_runs()
+        for name in ("grid", "critical", "runs"):
+            model.observe(self._handlers[name], names=name)
+        self.observe(self._handlers["layers"], names=["quiver", "convexity"])
+        self.observe(self._handlers["colormap"], names="colormap")
+        for mark in (self.surface_marks.image, self.surface_marks.hatch):
+            mark.on_element_click(self._handlers["click"])
+
+    def _guard(self, what: str, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a callback so its errors show in the notice."""
+        return guarded(self.notice, log, what)(callback)
+
+    # -- building --------------------------------------------------------
+
+    def _build_figure(self) -> None:
+        """Make the scales, the axes, the fixed marks and the figure."""
+        domain = self._domain
+        self.x_scale = bqplot.LinearScale(
+            min=domain.x_min, max=domain.x_max, allow_padding=False
+        )
+        self.y_scale = bqplot.LinearScale(
+            min=domain.y_min, max=domain.y_max, allow_padding=False
+        )
+        scales = {"x": self.x_scale, "y": self.y_scale}
+        self._scales = scales
+        axes = [
+            bqplot.Axis(scale=self.x_scale, label="x", grid_lines="none"),
+            bqplot.Axis(scale=self.y_scale, label="y", side="left", grid_lines="none"),
+        ]
+        self._blank = encode_png(np.zeros((1, 1, 4), dtype=np.uint8))
+        self.surface_marks = SurfaceMarks(scales, self._blank, domain.center)
+        self.critical_marks = CriticalMarks(scales, domain)
+        self.run_marks: dict[Run, RunMarks] = {}
+        self.figure = bqplot.Figure(
+            marks=self._marks(),
+            axes=axes,
+            padding_x=0.0,
+            padding_y=0.0,
+            fig_margin=dict(_MARGIN),
+            animation_duration=0,
+            legend_location="top-right",
+            legend_style={"fill": "#ffffff", "fill-opacity": 0.75, "stroke": "none"},
+            legend_text={"fill": "#222222"},
+            title_style={"font-size": "14px"},
+        )
+        self._fit_layout(domain)
+
+    def _marks(self) -> list[bqplot.Mark]:
+        """All marks, bottom to top."""
+        marks = [*self.surface_marks.marks, *self.critical_marks.marks]
+        return marks + [mark for run in self.run_marks.values() for mark in run.marks]
+
+    def _fit_layout(self, domain: Domain) -> None:
+        """Size the figure so the plot area takes the shape of the domain."""
+        width, height = self._size
+        span_x, span_y = domain.x_max - domain.x_min, domain.y_max - domain.y_min
+        plot_width = width - _MARGIN["left"] - _MARGIN["right"]
+        if height is None:
+            ratio = float(np.clip(span_y / span_x, 0.5, 2.0))
+            height = round(plot_width * ratio) + _MARGIN["top"] + _MARGIN["bottom"]
+        plot_height = height - _MARGIN["top"] - _MARGIN["bottom"]
+        self.aspect = (plot_height / span_y) / (plot_width / span_x)
+        self.figure.layout.width = f"{width}px"
+        self.figure.layout.height = f"{height}px"
+        # Both bounds move together: checked against each other only at the end.
+        with self.figure.hold_sync(), self.figure.hold_trait_notifications():
+            self.figure.min_aspect_ratio = width / height
+            self.figure.max_aspect_ratio = width / height
+
+    # -- the surface -----------------------------------------------------
+
+    def _draw_surface(self, change: dict[str, Any] | None = None) -> None:
+        """Redraw what the grid shows; the arrows and hatch too on a new surface."""
+        grid = self.model.grid
+        domain = _domain(grid)
+        if domain != self._domain:
+            self._domain = domain
+            with self.x_scale.hold_sync():
+                self.x_scale.min, self.x_scale.max = domain.x_range
+            with self.y_scale.hold_sync():
+                self.y_scale.min, self.y_scale.max = domain.y_range
+            self._fit_layout(domain)
+        picture = self._draw_picture()
+        spacing = "log" if picture.log else "linear"
+        levels = contour_levels(grid.values, LEVELS, spacing=spacing)
+        lines = contour_lines(grid, levels) if levels.size else ()
+        self.surface_marks.draw_contours(lines)
+        if self._drawn.get("surface") is not self.model.surface:
+            self._drawn["surface"] = self.model.surface
+            self._draw_layers()
+
+    def _draw_picture(self, change: dict[str, Any] | None = None) -> SurfacePicture:
+        """Colour the grid, send the picture and say in the title what it shows."""
+        picture = surface_picture(self.model.grid, self.colormap)
+        self.surface_marks.show(self.surface_marks.image, picture.png, picture.extent)
+        self._drawn["picture"] = picture
+        self._retitle()
+        return picture
+
+    def _retitle(self) -> None:
+        """Name the surface and what the colours and the hatch mean."""
+        parts = [self.model.surface.title]
+        picture = self._drawn.get("picture")
+        if picture is not None:
+            parts.append(f"colour: {picture.scale_name}")
+        if self.convexity:
+            parts.append("hatched: not convex")
+        self.figure.title = " · ".join(parts)
+
+    # -- optional layers -------------------------------------------------
+
+    def _draw_layers(self, change: dict[str, Any] | None = None) -> None:
+        """Show or hide the arrows and the hatch, computing them when stale."""
+        surface = self.model.surface
+        if self.quiver and self._drawn.get("quiver") is not surface:
+            self._draw_quiver(surface)
+        else:
+            arrows = self._drawn.get("arrows", False)
+            self.surface_marks.arrows.visible = self.quiver and arrows
+        if self.convexity and self._drawn.get("convexity") is not surface:
+            self._drawn["convexity"] = surface
+            self._drawn["hatch"] = convexity_picture(surface, OVERLAY_PIXELS)
+        # The hatch takes the clicks, so it always spans the domain.
+        png = self._drawn["hatch"] if self.convexity else self._blank
+        extent = (self._domain.x_range, self._domain.y_range)
+        shown = self._drawn.get("hatch shown", (None, None))
+        if shown[0] is not png or shown[1] != extent:
+            self._drawn["hatch shown"] = (png, extent)
+            self.surface_marks.show(self.surface_marks.hatch, png, extent)
+        self._retitle()
+
+    def _draw_quiver(self, surface: Surface) -> None:
+        """Send arrows of the descent direction, turned for the plot's aspect."""
+        domain = self._domain
+        spans = np.array([domain.x_max - domain.x_min, domain.y_max - domain.y_min])
+        cells = np.maximum(2, np.rint(spans / spans.max() * ARROWS)).astype(int)
+        field = gradient_field(surface, tuple(cells), domain=domain)
+        rotation = field.rotation(self.aspect)
+        keep = np.isfinite(rotation) & (field.magnitude > 0)
+        self.surface_marks.draw_arrows(field.x[keep], field.y[keep], rotation[keep])
+        self._drawn["quiver"] = surface
+        self._drawn["arrows"] = bool(keep.any())
+
+    # -- critical points and runs ----------------------------------------
+
+    def _draw_critical(self, change: dict[str, Any] | None = None) -> None:
+        """Send the critical points of the surface."""
+        self.critical_marks.draw(self.model.critical)
+
+    def _sync_runs(self, change: dict[str, Any] | None = None) -> None:
+        """Give new runs their marks and drop the marks of removed runs."""
+        old, self.run_marks = self.run_marks, {}
+        for run in self.model.runs:
+            if run in old:
+                self.run_marks[run] = old.pop(run)
+                continue
+            marks = RunMarks(run, self._scales, self._domain, self.model.frame)
+            if self._play is not None:
+                marks.follow(self._play)
+            run.observe(self._handlers["run"], names=_RUN_TRAITS)
+            self.run_marks[run] = marks
+        self.figure.marks = self._marks()
+        for run, marks in old.items():  # closed once the figure has let them go
+            run.unobserve(self._handlers["run"], names=_RUN_TRAITS)
+            marks.close()
+
+    def _draw_run(self, change: dict[str, Any]) -> None:
+        """Send a run's new path, or its new colour, label or visibility."""
+        run = change["owner"]
+        if change["name"] == "trajectory":
+            self.run_marks[run].draw(run, self._domain)
+        else:
+            self.run_marks[run].restyle(run)
+
+    # -- the browser -----------------------------------------------------
+
+    def _on_click(self, mark: bqplot.Image, content: dict[str, Any]) -> None:
+        """Move the start of the selected run to the point clicked."""
+        data = content.get("data") or {}
+        x, y = data.get("click_x"), data.get("click_y")
+        numbers = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y))
+        if not numbers:
+            message = f"a click must report finite click_x and click_y, got {data!r}"
+            raise ValueError(message)
+        run = self.model.selected_run
+        if run is None:
+            self.notice.show("Add a run first: a click sets where it starts.", "info")
+            return
+        # A pixel spans about 1/400 of the domain: digits beyond 1/1000 are noise.
+        digits = max(0, int(np.ceil(3 - np.log10(self._domain.span))))
+        clipped = self._domain.clip(x, y)
+        run.start = (round(float(clipped[0]), digits), round(float(clipped[1]), digits))
+
+    def follow(self, play: ipywidgets.Play) -> None:
+        """Move every frame marker with ``play`` in the browser.
+
+        ``play.value`` is the frame plus one. The links live in the browser,
+        so playing needs no kernel; runs added later follow too.
+
+        Parameters
+        ----------
+        play : ipywidgets.Play
+            The player's ``Play`` widget.
+
+        Examples
+        --------
+        >>> import ipywidgets
+        >>> from lossviz_widgets.model import LandscapeModel
+        >>> view = ContourView(LandscapeModel("banana", steps=20))
+        >>> view.follow(ipywidgets.Play(min=1, max=21, value=1))
+        >>> [marks.link is not None for marks in view.run_marks.values()]
+        [True]
+        """
+        if not isinstance(play, ipywidgets.Play):
+            message = f"play must be an ipywidgets.Play, got {play!r}"
+            raise TypeError(message)
+        self._play = play
+        for marks in self.run_marks.values():
+            marks.follow(play)
+
+    def close(self) -> None:
+        """Stop observing the model and close every widget the view made."""
+        if self.comm is None:
+            return
+        for name in ("grid", "critical", "runs"):
+            self.model.unobserve(self._handlers[name], names=name)
+        for run, marks in self.run_marks.items():
+            run.unobserve(self._handlers["run"], names=_RUN_TRAITS)
+            marks.close()
+        self.run_marks = {}
+        self.surface_marks.close()
+        self.critical_marks.close()
+        scales = [self.x_scale, self.y_scale, self.figure.scale_x, self.figure.scale_y]
+        close_widgets([*self.figure.axes, *scales, self.figure, self.notice])
+        super().close()
+        self.layout.close()

@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint format bench demo clean
+# The demo serves on the loopback interface only; override with PORT=...
+PORT ?= 8866
+
+.PHONY: test format bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +15,13 @@ $(BIN)/python:
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
+
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	touch $@
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/voila notebooks/explorer.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
@@ -24,6 +34,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/widgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,3 +1,45 @@
-"""Jupyter widgets for seeing loss surfaces, optimizer paths and curvature."""
+"""Jupyter widgets for seeing loss surfaces, optimizer paths and curvature.
+
+>>> from lossviz_widgets import LandscapeExplorer
+>>> explorer = LandscapeExplorer("himmelblau", runs=["gd", "adam"])
+>>> explorer.model.runs[1].optimizer.name
+'Adam'
+
+The widget classes load lazily, so ``import lossviz_widgets.engine`` pulls
+in no widget library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "LandscapeExplorer": "lossviz_widgets.explorer",
+    "LandscapeModel": "lossviz_widgets.model",
+    "Run": "lossviz_widgets.model",
+    "SurfaceSelector": "lossviz_widgets.controls",
+    "OptimizerPanel": "lossviz_widgets.controls",
+    "PathPlayer": "lossviz_widgets.controls",
+    "ContourView": "lossviz_widgets.views",
+    "SurfaceView3D": "lossviz_widgets.views",
+    "LossCurves": "lossviz_widgets.views",
+    "CurvatureReadout": "lossviz_widgets.views",
+}
+
+__all__ = [*_LAZY, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a widget class on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    message = f"module 'lossviz_widgets' has no attribute {name!r}"
+    raise AttributeError(message)
+
+
+def __dir__() -> list[str]:
+    """List the public names, the lazy ones included."""
+    return sorted(__all__)

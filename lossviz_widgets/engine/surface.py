@@ -436,14 +436,23 @@ class Surface:
         """Return the gradient: shape ``(..., 2)`` for inputs of shape ``(...)``."""
         x, y = _as_arrays(x, y)
         gx, gy = self._gradient(x, y, self._params)
-        return np.stack([_filled(gx, x.shape), _filled(gy, x.shape)], axis=-1)
+        # Filling a preallocated array is much cheaper than np.stack on the
+        # small batches an optimizer loop evaluates at every step.
+        out = np.empty((*x.shape, 2))
+        out[..., 0] = gx
+        out[..., 1] = gy
+        return out
 
     def hessian(self, x: Any, y: Any) -> np.ndarray:
         """Return the Hessian: shape ``(..., 2, 2)`` for inputs of shape ``(...)``."""
         x, y = _as_arrays(x, y)
-        hxx, hxy, hyy = (_filled(h, x.shape) for h in self._hessian(x, y, self._params))
-        rows = [np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)]
-        return np.stack(rows, axis=-2)
+        hxx, hxy, hyy = self._hessian(x, y, self._params)
+        out = np.empty((*x.shape, 2, 2))
+        out[..., 0, 0] = hxx
+        out[..., 0, 1] = hxy
+        out[..., 1, 0] = hxy
+        out[..., 1, 1] = hyy
+        return out
 
     def value_at(self, points: Any) -> np.ndarray:
         """Return ``f`` at points of shape ``(..., 2)``; the result has shape ``(...)``.

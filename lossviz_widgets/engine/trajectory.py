@@ -145,7 +145,8 @@ class _Run:
         self.reason[mask] = reason
         # Surfaces may return read-only broadcast views: write to copies.
         self.values = np.where(mask & ~np.isfinite(self.values), 0.0, self.values)
-        self.grads = np.where(mask[:, None], 0.0, self.grads)
+        broken = mask[:, None] & ~np.isfinite(self.grads)
+        self.grads = np.where(broken, 0.0, self.grads)
 
     def step(self, number: int) -> None:
         """Take one optimizer step for every run that is still alive."""
@@ -153,7 +154,9 @@ class _Run:
         hessian = None
         if self.optimizer.needs_hessian:
             hessian = self.surface.hessian_at(self.points)
-        proposed, state = self.optimizer.update(
+        # The loop built every array itself, so the optimizer's checks of
+        # shapes and state would only cost time at each of many steps.
+        proposed, state = self.optimizer.update_unchecked(
             self.state, self.points, self.grads, hessian
         )
         values = self.surface.value_at(proposed)
@@ -343,21 +346,17 @@ def descend(
     starts, single = _validate_start(start)
     tol = _tolerances(escape, growth, gtol, xtol)
 
-    points = np.empty((steps + 1, *starts.shape))
-    values = np.empty((steps + 1, len(starts)))
-    grad_norms = np.empty((steps + 1, len(starts)))
-    step_sizes = np.empty((steps, len(starts)))
-
     with np.errstate(all="ignore"):
-        run = _Run(surface, optimizer, starts, tol)
-        _record(run, points, values, grad_norms, 0)
-        for number in range(1, steps + 1):
-            run.step(number)
-            _record(run, points, values, grad_norms, number)
-            step_sizes[number - 1] = run.step_sizes
+        points, values, grads = _unguarded(surface, optimizer, starts, steps)
+        history = _History(surface, tol, points, values, grads)
+        history.hold_diverged()
+        status = tuple(history.statuses())
 
-    diverged = tuple(int(d) if d >= 0 else None for d in run.diverged_at)
-    status, reason = tuple(run.statuses()), tuple(run.reasons())
+    diverged = tuple(int(d) if d >= 0 else None for d in history.diverged_at)
+    reason = tuple(history.reasons())
+    points, values = history.points, history.values
+    grad_norms = _norm(history.grads)
+    step_sizes = _norm(np.diff(points, axis=0))
     if single:
         return Trajectory(
             points[:, 0], values[:, 0], grad_norms[:, 0], step_sizes[:, 0],
@@ -366,17 +365,99 @@ def descend(
     return Trajectory(points, values, grad_norms, step_sizes, diverged, status, reason)
 
 
-def _record(
-    run: _Run,
-    points: np.ndarray,
-    values: np.ndarray,
-    grad_norms: np.ndarray,
-    number: int,
-) -> None:
-    """Copy the current state of ``run`` into row ``number`` of the history."""
-    points[number] = run.points
-    values[number] = run.values
-    grad_norms[number] = _norm(run.grads)
+def _unguarded(
+    surface: Surface, optimizer: Optimizer, starts: np.ndarray, steps: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run every step and keep everything, even what overflowed.
+
+    The guards are applied afterwards to the whole history at once, which
+    costs far less than checking them at every step; the caller runs this
+    inside ``np.errstate`` and discards whatever follows a divergence.
+    """
+    count = len(starts)
+    points = np.empty((steps + 1, count, 2))
+    values = np.empty((steps + 1, count))
+    grads = np.empty((steps + 1, count, 2))
+
+    point = starts
+    value = surface.value_at(point)
+    grad = surface.grad_at(point)
+    state = optimizer.init(point)
+    points[0], values[0], grads[0] = point, value, grad
+    for number in range(1, steps + 1):
+        hessian = surface.hessian_at(point) if optimizer.needs_hessian else None
+        point, state = optimizer.update_unchecked(state, point, grad, hessian)
+        value = surface.value_at(point)
+        grad = surface.grad_at(point)
+        points[number], values[number], grads[number] = point, value, grad
+    return points, values, grads
+
+
+class _History:
+    """The guards of :class:`_Run`, applied to a whole recorded history."""
+
+    def __init__(
+        self,
+        surface: Surface,
+        tol: _Tolerances,
+        points: np.ndarray,
+        values: np.ndarray,
+        grads: np.ndarray,
+    ) -> None:
+        self.surface, self.tol = surface, tol
+        self.points, self.values, self.grads = points, values, grads
+        count = points.shape[1]
+        self.diverged_at = np.full(count, -1)
+        self.reason = np.zeros(count, dtype=int)
+
+        px, py = points[..., 0], points[..., 1]
+        finite = np.isfinite(px + py + values + grads[..., 0] + grads[..., 1])
+        center, radius = surface.domain.center, tol.escape * surface.domain.span
+        offset = np.maximum(np.abs(px - center[0]), np.abs(py - center[1]))
+        escaped = finite & (offset > radius)
+        start = values[0]
+        limit = start + tol.growth * (1 + np.abs(start))
+        grown = finite & ~escaped & (values > limit)
+        # The start itself is only checked for finiteness.
+        escaped[0] = grown[0] = False
+
+        bad = ~finite | escaped | grown
+        for run in np.flatnonzero(bad.any(axis=0)):
+            step = int(np.argmax(bad[:, run]))
+            self.diverged_at[run] = step
+            self.reason[run] = (
+                1 if not finite[step, run] else 2 if escaped[step, run] else 3
+            )
+
+    def hold_diverged(self) -> None:
+        """Hold every diverged run at its last good point from then on."""
+        for run in np.flatnonzero(self.diverged_at >= 0):
+            step = int(self.diverged_at[run])
+            last = max(step - 1, 0)
+            self.points[step:, run] = self.points[last, run]
+            self.values[step:, run] = self.values[last, run]
+            self.grads[step:, run] = self.grads[last, run]
+        self.values[~np.isfinite(self.values)] = 0.0
+        self.grads[~np.isfinite(self.grads)] = 0.0
+
+    def statuses(self) -> np.ndarray:
+        """Return the status of every run at the end of its history."""
+        grad_norms = _norm(self.grads)
+        last_step = (
+            _norm(self.points[-1] - self.points[-2]) if len(self.points) > 1 else 0.0
+        )
+        gtol = self.tol.gtol * np.maximum(1.0, grad_norms[0])
+        xtol = self.tol.xtol * self.surface.domain.span
+        settled = (grad_norms[-1] <= gtol) & (last_step <= xtol)
+        status = np.where(settled, "converged", "moving")
+        return np.where(self.diverged_at >= 0, "diverged", status).astype(object)
+
+    def reasons(self) -> list[str]:
+        """Why each run diverged, in words (empty for runs that did not)."""
+        return [
+            _REASONS[r].format(escape=self.tol.escape, growth=self.tol.growth)
+            for r in self.reason
+        ]
 
 
 def _validate_surface(surface: object) -> Surface:

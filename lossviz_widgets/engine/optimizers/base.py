@@ -222,6 +222,32 @@ class Optimizer(ABC, Generic[StateT]):
         with np.errstate(over="ignore", invalid="ignore"):
             return self._update(state, points, grad, hessian)
 
+    def update_unchecked(
+        self,
+        state: StateT,
+        points: np.ndarray,
+        grad: np.ndarray,
+        hessian: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, StateT]:
+        """Take one step like :meth:`update`, without checking the inputs.
+
+        For loops that run thousands of steps on arrays they built
+        themselves: ``points`` and ``grad`` are float arrays of shape
+        ``(N, 2)``, ``state`` came from :meth:`init` or a previous update for
+        the same points, and ``hessian`` is given when :attr:`needs_hessian`.
+        The caller handles overflow (for example inside ``np.errstate``).
+
+        Examples
+        --------
+        >>> from lossviz_widgets.engine.optimizers import GD
+        >>> opt = GD(lr=0.25)
+        >>> x = np.array([[1.0, -2.0]])
+        >>> opt.update_unchecked(opt.init(x), x, 2 * x)[0].tolist()
+        [[0.5, -1.0]]
+
+        """
+        return self._update(state, points, grad, hessian)
+
     def _check_state(self, state: object, shape: tuple[int, ...]) -> None:
         """Raise if ``state`` is not this optimizer's state for ``shape`` points."""
         if not isinstance(state, self.state_type):

@@ -1,0 +1,182 @@
+"""Browser fixtures: a headless Chromium and Voila servers on 127.0.0.1.
+
+The browser is Debian's Chromium (``/usr/bin/chromium``) or the executable
+named by ``LOSSVIZ_CHROMIUM``, driven by Playwright; it is never downloaded.
+On a machine without one these tests skip with the reason, except under
+``CI=true``, where a missing browser is a failure. A failing test leaves a
+screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).parent / "notebooks"
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    # Software WebGL, so ipyvolume draws without a GPU.
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+# Console noise that is not ours: version notes from the front end's module
+# federation and the kernel's own resource lookups.
+HARMLESS = re.compile(
+    r"Unsatisfied version|No satisfying version|ERR_NAME_NOT_RESOLVED"
+    r"|Failed to load resource|favicon"
+)
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable to use, or ``None`` if there is none."""
+    named = os.environ.get("LOSSVIZ_CHROMIUM")
+    if named:
+        return named if Path(named).exists() else None
+    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Chromium, shared by the whole session."""
+    executable = chromium_path()
+    if executable is None:
+        reason = "no Chromium: install Debian's chromium or set LOSSVIZ_CHROMIUM"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``url`` until it answers, or fail with the server's output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
+            return
+        time.sleep(0.2)
+    process.kill()
+    output = process.stdout.read() if process.stdout else ""
+    pytest.fail(f"Voila did not start on {url}:\n{output}")
+
+
+class Server:
+    """A running Voila server: its address, and a way to stop it early."""
+
+    def __init__(self, url: str, process: subprocess.Popen) -> None:
+        self.url = url
+        self.process = process
+
+    def stop(self) -> None:
+        """Stop the server and its kernel."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@contextlib.contextmanager
+def serve_voila(notebook: Path, timeout: float = 60.0) -> Iterator[Server]:
+    """Serve ``notebook`` with Voila on 127.0.0.1 and yield the server."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "voila", str(notebook), "--no-browser",
+        f"--port={port}", "--Voila.ip=127.0.0.1",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=notebook.parent,
+    )
+    server = Server(f"http://127.0.0.1:{port}/", process)
+    try:
+        _wait_until_serving(server.url, process, timeout)
+        yield server
+    finally:
+        server.stop()
+
+
+class Page:
+    """A browser tab on a Voila page, with its console errors collected."""
+
+    def __init__(self, page: object, server: Server) -> None:
+        self.page = page
+        self.server = server
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message: object) -> None:
+        if message.type == "error" and not HARMLESS.search(message.text):
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def open_voila(browser, request) -> Iterator[object]:
+    """Open a notebook of ``tests/browser/notebooks`` in Voila; yield a Page."""
+    stack = contextlib.ExitStack()
+
+    def opener(name: str, *, width: int = 1400, height: int = 1000) -> Page:
+        server = stack.enter_context(serve_voila(NOTEBOOKS / name))
+        context = browser.new_context(viewport={"width": width, "height": height})
+        stack.callback(context.close)
+        tab = Page(context.new_page(), server)
+        tab.page.goto(server.url, timeout=120_000)
+        request.node.lossviz_page = tab.page
+        return tab
+
+    with stack:
+        yield opener
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot of the page of every failing browser test."""
+    report = yield
+    page = getattr(item, "lossviz_page", None)
+    if report.failed and page is not None and call.when == "call":
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", item.nodeid)
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    return report

@@ -1,0 +1,126 @@
+"""The explorer served by Voila, used in Chromium the way a student would."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.timeout(240)
+
+RENDERED = ".lossviz-contour svg image"
+
+MARKERS = """() => [...document.querySelectorAll('.lossviz-contour path.dot')]
+    .filter(d => (d.getAttribute('style') || '').includes('pointer-events: none')
+                 && getComputedStyle(d).opacity === '1')
+    .map(d => d.parentNode.getAttribute('transform'))"""
+
+PICTURE = """() => [...document.querySelectorAll('.lossviz-contour image')]
+    .map(i => i.getAttribute('href') || i.getAttribute('xlink:href'))"""
+
+
+def wait_for_explorer(tab) -> None:
+    page = tab.page
+    page.wait_for_selector(RENDERED, timeout=120_000)
+    page.wait_for_function(f"() => ({MARKERS})().length > 0", timeout=60_000)
+
+
+def assert_no_widget_errors(tab) -> None:
+    assert tab.page.locator("text=Error displaying widget").count() == 0
+    assert tab.errors == []
+
+
+def not_blank(png: bytes) -> float:
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+    return float(pixels.std())
+
+
+def test_the_full_explorer_renders_every_part(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+
+    assert page.locator(".lossviz-contour svg image").count() >= 1
+    # Contour lines and one path per run are Lines marks.
+    assert page.locator(".lossviz-contour path.line").count() >= 3
+    assert len(page.evaluate(MARKERS)) == 2
+    webgl = page.evaluate(
+        """() => [...document.querySelectorAll('.lossviz-surface3d canvas')]
+            .some(c => c.width > 0
+                       && (c.getContext('webgl2') || c.getContext('webgl')))"""
+    )
+    assert webgl
+    assert page.locator(".lossviz-optimizer-panel .lossviz-run-card").count() == 2
+    assert not_blank(page.screenshot()) > 10
+    assert_no_widget_errors(tab)
+
+
+def test_choosing_another_surface_redraws_map_and_mesh(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+    picture = page.evaluate(PICTURE)
+    mesh = page.locator(".lossviz-surface3d canvas").first.screenshot()
+
+    page.locator(".lossviz-surface-selector select").first.select_option(
+        label="Rosenbrock"
+    )
+    page.wait_for_function(
+        f"p => JSON.stringify(({PICTURE})()) !== p", arg=str(picture)
+    )
+    page.wait_for_function(
+        f"p => JSON.stringify(({PICTURE})()) !== JSON.stringify(p)", arg=picture
+    )
+    page.wait_for_timeout(1000)
+    assert page.locator(".lossviz-surface3d canvas").first.screenshot() != mesh
+    assert "Rosenbrock" in page.locator(".lossviz-surface-selector").inner_text()
+    assert_no_widget_errors(tab)
+
+
+def test_play_moves_the_markers_even_with_the_kernel_stopped(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+    before = page.evaluate(MARKERS)
+
+    tab.server.stop()
+    page.locator(".lossviz-path-player button").first.click()
+    page.wait_for_function(
+        f"b => JSON.stringify(({MARKERS})()) !== JSON.stringify(b)",
+        arg=before,
+        timeout=10_000,
+    )
+    moved = page.evaluate(MARKERS)
+    page.wait_for_timeout(500)
+    assert page.evaluate(MARKERS) != moved  # still moving, frame after frame
+
+
+def test_a_broken_formula_shows_its_message_and_the_map_stays(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+    picture = page.evaluate(PICTURE)
+
+    box = page.locator(".lossviz-surface-selector input[type=text]").first
+    box.fill("sin(x) + (y")
+    box.press("Enter")
+    notice = page.locator(".lossviz-surface-selector .lossviz-notice")
+    notice.filter(has_text="column").first.wait_for(timeout=20_000)
+    assert page.evaluate(PICTURE) == picture
+
+    box.fill("x**2 - y**2")
+    box.press("Enter")
+    page.wait_for_function(
+        f"p => JSON.stringify(({PICTURE})()) !== JSON.stringify(p)", arg=picture
+    )
+    assert_no_widget_errors(tab)
+
+
+def test_the_two_dimensional_explorer_renders_without_3d(open_voila):
+    tab = open_voila("explorer_2d.ipynb")
+    wait_for_explorer(tab)
+    assert tab.page.locator(".lossviz-surface3d").count() == 0
+    assert not_blank(tab.page.screenshot()) > 10
+    assert_no_widget_errors(tab)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets
+import traitlets
 
 from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.notices import Notice, guarded
@@ -27,6 +28,27 @@ from lossviz_widgets.notices import Notice, guarded
 __all__ = ["PathPlayer"]
 
 log = logging.getLogger(__name__)
+
+class _QuietPlay(ipywidgets.Play):
+    """A ``Play`` whose value the kernel never echoes back to the browser.
+
+    ipywidgets answers every change a browser sends with an echo of it;
+    during playback that would be one message from the kernel per frame.
+    One browser view needs no echo of its own change.
+    """
+
+    value = traitlets.CInt(0, help="Frame plus one.").tag(
+        sync=True, echo_update=False
+    )
+
+
+class _QuietSlider(ipywidgets.IntSlider):
+    """An ``IntSlider`` whose value the kernel never echoes back."""
+
+    value = traitlets.CInt(0, help="Frame plus one.").tag(
+        sync=True, echo_update=False
+    )
+
 
 #: Milliseconds between frames that the speed slider offers.
 FASTEST, SLOWEST, DEFAULT_INTERVAL = 10, 1000, 50
@@ -96,7 +118,7 @@ class PathPlayer(ipywidgets.VBox):
         guard = guarded(self.notice, log, "following the frame")
 
         top = model.steps + 1
-        self.play = ipywidgets.Play(
+        self.play = _QuietPlay(
             value=model.frame + 1,
             min=1,
             max=top,
@@ -104,7 +126,7 @@ class PathPlayer(ipywidgets.VBox):
             show_repeat=False,
             tooltip="Play or pause the runs",
         )
-        self.slider = ipywidgets.IntSlider(
+        self.slider = _QuietSlider(
             value=model.frame + 1,
             min=1,
             max=top,

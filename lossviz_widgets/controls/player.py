@@ -29,6 +29,7 @@ __all__ = ["PathPlayer"]
 
 log = logging.getLogger(__name__)
 
+
 class _QuietPlay(ipywidgets.Play):
     """A ``Play`` whose value the kernel never echoes back to the browser.
 
@@ -37,17 +38,13 @@ class _QuietPlay(ipywidgets.Play):
     One browser view needs no echo of its own change.
     """
 
-    value = traitlets.CInt(0, help="Frame plus one.").tag(
-        sync=True, echo_update=False
-    )
+    value = traitlets.CInt(0, help="Frame plus one.").tag(sync=True, echo_update=False)
 
 
 class _QuietSlider(ipywidgets.IntSlider):
     """An ``IntSlider`` whose value the kernel never echoes back."""
 
-    value = traitlets.CInt(0, help="Frame plus one.").tag(
-        sync=True, echo_update=False
-    )
+    value = traitlets.CInt(0, help="Frame plus one.").tag(sync=True, echo_update=False)
 
 
 #: Milliseconds between frames that the speed slider offers.

@@ -9,6 +9,11 @@ import pytest
 from lossviz_widgets.wire import Wire, recording
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow browser tests last, after every quick one."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
 @pytest.fixture
 def wire() -> Iterator[Wire]:
     """Record every widget message sent during the test."""

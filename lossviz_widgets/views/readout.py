@@ -170,7 +170,9 @@ class CurvatureReadout(ipywidgets.VBox):
         self._on_runs = guard(self._on_runs)
 
         model.observe(self._on_runs, names="runs")
-        model.observe(self._refresh, names=["frame", "selected", "surface"])
+        # A new surface reruns every run, and a new path refreshes the table:
+        # watching the surface itself would only read the point twice.
+        model.observe(self._refresh, names=["frame", "selected"])
         self._on_runs({})
         super().__init__([self.table, self.notice])
         self.add_class("lossviz-curvature-readout")

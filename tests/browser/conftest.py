@@ -56,9 +56,14 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
-    """A headless Chromium, shared by the whole session."""
+    """A headless Chromium, shared by the browser tests.
+
+    Playwright's synchronous API keeps an asyncio loop marked as running
+    while it is open, which code that defers work to a running loop would
+    see; closing it with this package keeps it away from the other tests.
+    """
     executable = chromium_path()
     if executable is None:
         reason = "no Chromium: install Debian's chromium or set LOSSVIZ_CHROMIUM"

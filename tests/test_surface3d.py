@@ -31,7 +31,7 @@ def senders(wire, *widgets):
 
 def drawn_arrays(view):
     """Every coordinate array the view's marks hold."""
-    marks = [view.mesh, *view.markers.values(), *view.figure.scatters]
+    marks = [view.mesh, view.markers, *view.figure.scatters]
     return [getattr(mark, k) for mark in marks for k in ("x", "y", "z")]
 
 
@@ -110,22 +110,21 @@ def test_the_scale_can_be_chosen(scale):
 def test_markers_hold_every_frame_with_the_start_repeated(model):
     view = SurfaceView3D(model)
 
-    for run in model.runs:
-        marker = view.markers[run]
-        x, y = marker.x[:, 0], marker.y[:, 0]
-        assert marker.x.shape == marker.y.shape == marker.z.shape == (62, 1)
-        assert marker.x.dtype == np.float32
+    x, y = view.markers.x, view.markers.y
+    assert x.shape == y.shape == view.markers.z.shape == (62, 2)
+    assert view.markers.x.dtype == np.float32
+    for column, run in enumerate(model.runs):
         # Momentum overshoots the domain: points outside sit on its edge.
         points = np.clip(run.trajectory.points, -5.0, 5.0)
-        np.testing.assert_allclose(x[0], points[0, 0], rtol=1e-6)
-        np.testing.assert_allclose(x[1:], points[:, 0], rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(y[1:], points[:, 1], rtol=1e-5, atol=1e-5)
-        assert marker.sequence_index == model.frame + 1
+        np.testing.assert_allclose(x[0, column], points[0, 0], rtol=1e-6)
+        np.testing.assert_allclose(x[1:, column], points[:, 0], rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(y[1:, column], points[:, 1], rtol=1e-5, atol=1e-5)
+    assert view.markers.sequence_index == model.frame + 1
 
 
 def test_runs_float_just_above_the_surface(model):
     view = SurfaceView3D(model)
-    z = view.markers[model.runs[0]].z[1:, 0]
+    z = view.markers.z[1:, 0]
     values = model.runs[0].trajectory.values
 
     lift = z - values
@@ -139,7 +138,7 @@ def test_a_line_follows_the_surface_between_distant_steps():
     model.runs[0].set_hyperparameter("lr", 1.0)  # jumps to (-2, -2) and back
 
     view = SurfaceView3D(model)
-    line = view.lines[model.runs[0]]
+    line = view.figure.scatters[-1]
 
     assert len(line.x) > 4 * 10
     heights = model.surface.value(line.x.astype(float), line.y.astype(float))
@@ -156,9 +155,9 @@ def test_a_surface_change_sends_the_mesh_once_in_under_200_kilobytes(model, wire
     mesh_updates = wire.updates(view.mesh)
     assert len(mesh_updates) == 1
     assert set(mesh_updates[0].state) == {"x", "y", "z", "color"}
-    for run in model.runs:
-        assert len(wire.updates(view.markers[run])) == 1
-        assert len(wire.updates(view.lines[run])) == 1
+    assert len(wire.updates(view.markers)) == 1
+    for line in view.figure.scatters[:-1]:
+        assert len(wire.updates(line)) == 1
     assert wire.updates(view.notice) == []
     assert wire.size < 200_000
     assert all(np.all(np.isfinite(a)) for a in drawn_arrays(view))
@@ -185,17 +184,18 @@ def test_a_frame_change_sends_nothing(model, wire):
     assert wire.messages == []
 
 
-def test_a_learning_rate_change_redraws_that_run_alone(model, wire):
+def test_a_learning_rate_change_redraws_that_run_and_the_markers(model, wire):
     view = SurfaceView3D(model)
-    first, second = model.runs
+    first, second = view.figure.scatters[-2:]
     wire.reset()
 
-    second.set_hyperparameter("lr", 0.002)
+    model.runs[1].set_hyperparameter("lr", 0.002)
 
-    marks = [view.mesh, view.lines[first], view.markers[first]]
-    marks += [view.lines[second], view.markers[second]]
-    assert senders(wire, *marks) == [view.lines[second], view.markers[second]]
-    assert len(wire.updates(view.markers[second])) == 1
+    assert senders(wire, view.mesh, view.markers, first, second) == [
+        view.markers,
+        second,
+    ]
+    assert len(wire.updates(view.markers)) == 1
 
 
 def test_a_steps_change_leaves_the_mesh_alone(model, wire):
@@ -206,40 +206,36 @@ def test_a_steps_change_leaves_the_mesh_alone(model, wire):
 
     assert wire.updates(view.mesh) == []
     assert wire.updates(view.notice) == []
-    for run in model.runs:
-        assert view.markers[run].x.shape == (27, 1)
-        assert len(wire.updates(view.markers[run])) == 1
-        assert len(wire.updates(view.lines[run])) == 1
+    assert view.markers.x.shape == (27, 2)
+    assert len(wire.updates(view.markers)) == 1
+    for line in view.figure.scatters[:-1]:
+        assert len(wire.updates(line)) == 1
 
 
 def test_runs_added_and_removed_get_and_lose_their_lines(model):
     view = SurfaceView3D(model)
-    leaving = model.runs[1]
-    old_line, old_marker = view.lines[leaving], view.markers[leaving]
+    old = view.figure.scatters[-1]
 
-    added = model.add_run("adam", color="#000000")
+    model.add_run("adam", color="#000000")
     model.remove_run(1)
 
-    assert set(view.lines) == set(view.markers) == set(model.runs)
-    assert len(view.figure.scatters) == 4  # a line and a marker per run
-    assert old_line not in view.figure.scatters
-    assert old_line.comm is None  # closed
-    assert old_marker.comm is None
-    assert view.markers[added].x.shape == (62, 1)
-    np.testing.assert_allclose(view.markers[added].color[0], [0.0, 0.0, 0.0, 1.0])
+    lines = [s for s in view.figure.scatters if s is not view.markers]
+    assert len(lines) == 2
+    assert old not in view.figure.scatters
+    assert old.comm is None  # closed
+    assert view.markers.x.shape == (62, 2)
+    np.testing.assert_allclose(view.markers.color[1], [0.0, 0.0, 0.0, 1.0])
 
 
 def test_a_hidden_run_has_no_line_and_no_marker(model):
     view = SurfaceView3D(model)
 
-    first, second = model.runs
-    first.visible = False
+    model.runs[0].visible = False
 
-    assert not view.lines[first].visible
-    assert not view.markers[first].visible
-    assert view.markers[second].visible
-    second.visible = False
-    assert not view.markers[second].visible
+    assert not view.figure.scatters[-2].visible
+    assert view.markers.x.shape == (62, 1)
+    model.runs[1].visible = False
+    assert not view.markers.visible
 
 
 def test_a_diverged_run_stops_at_its_last_good_step_inside_the_box():
@@ -249,13 +245,13 @@ def test_a_diverged_run_stops_at_its_last_good_step_inside_the_box():
     assert trajectory.diverged_at == 9
 
     view = SurfaceView3D(model)
-    line = view.lines[model.runs[0]]
+    line = view.figure.scatters[-1]
 
     assert line.x[-1] == line.y[-1] == 2.0  # step 8 at (256, 256), on the edge
     assert np.abs(line.x).max() <= 2.0
     assert np.abs(line.y).max() <= 2.0
     assert playback_steps(trajectory)[-1] == 8
-    assert np.all(view.markers[model.runs[0]].x[9:, 0] == 2.0)  # frames 8 to 40
+    assert np.all(view.markers.x[9:, 0] == 2.0)  # frames 8 to 40
 
 
 def test_an_all_nan_surface_is_reported_and_nothing_bad_is_sent(wire):
@@ -297,13 +293,10 @@ def test_the_player_moves_the_markers_in_the_browser(model):
     view.follow(play)
     view.follow(play)
 
-    assert len(view.links) == len(model.runs)
-    for link, run in zip(view.links, model.runs, strict=True):
-        assert isinstance(link, Link)
-        assert link.source == (play, "value")
-        assert link.target == (view.markers[run], "sequence_index")
-    added = model.add_run("adam")
-    assert view.links[-1].target == (view.markers[added], "sequence_index")
+    (link,) = view.links
+    assert isinstance(link, Link)
+    assert link.source == (play, "value")
+    assert link.target == (view.markers, "sequence_index")
 
 
 def test_pylab_current_figure_is_left_as_it_was(model):

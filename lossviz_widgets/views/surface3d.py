@@ -168,14 +168,13 @@ class SurfaceView3D(ipywidgets.VBox):
     Attributes
     ----------
     figure : ipyvolume.Figure
-        The 3D picture; ``figure.scatters`` holds one line per run, then one
-        marker per run.
+        The 3D picture; ``figure.scatters`` holds one line per run, then
+        ``markers``.
     mesh : ipyvolume.Mesh
         The surface, coloured through ``color_scale`` by height.
-    markers : dict of Run to ipyvolume.Scatter
-        Each run's marker, positions of shape ``(steps + 2, 1)``: the start,
-        then frames 0 to ``steps``; ``sequence_index`` picks the frame shown.
-        One marker per run, so a change to one run resends only its own.
+    markers : ipyvolume.Scatter
+        Positions of shape ``(steps + 2, runs)``: the start, then frames 0 to
+        ``steps``; ``sequence_index`` picks the frame shown.
     log_scale : bool
         Whether the heights are on a log scale now.
     caption, notice : ipywidgets.HTML
@@ -188,7 +187,7 @@ class SurfaceView3D(ipywidgets.VBox):
     >>> view = SurfaceView3D(model, resolution=40)
     >>> view.mesh.z.shape, view.mesh.z.dtype.name, view.log_scale
     ((1600,), 'float32', True)
-    >>> view.markers[model.runs[0]].x.shape  # the start, then frames 0 to 50
+    >>> view.markers.x.shape  # the start, then frames 0 to 50, for one run
     (52, 1)
     >>> model.surface = "convex_bowl"
     >>> view.log_scale, view.figure.animation
@@ -224,9 +223,7 @@ class SurfaceView3D(ipywidgets.VBox):
         self._range = (0.0, 1.0)
         self._lift = 0.0
         self._lines: dict[Run, ipyvolume.Scatter] = {}
-        self.markers: dict[Run, ipyvolume.Scatter] = {}
-        self._play: ipywidgets.Play | None = None
-        self._links: dict[Run, ipywidgets.Widget] = {}
+        self._links: tuple[ipywidgets.Widget, ...] = ()
 
         guard = guarded(self.notice, log, "drawing the 3D surface")
         self._on_run = guard(self._run_changed)
@@ -240,14 +237,9 @@ class SurfaceView3D(ipywidgets.VBox):
         self.add_class("lossviz-surface3d")
 
     @property
-    def lines(self) -> dict[Run, ipyvolume.Scatter]:
-        """Each run's path on the surface."""
-        return dict(self._lines)
-
-    @property
     def links(self) -> tuple[ipywidgets.Widget, ...]:
-        """The browser-side links made by :meth:`follow`, one per run."""
-        return tuple(self._links.values())
+        """The browser-side links made by :meth:`follow`."""
+        return self._links
 
     def follow(self, play: ipywidgets.Play) -> None:
         """Move the markers with ``play`` in the browser, without the kernel.
@@ -264,26 +256,18 @@ class SurfaceView3D(ipywidgets.VBox):
         --------
         >>> import ipywidgets
         >>> from lossviz_widgets.model import LandscapeModel
-        >>> model = LandscapeModel("himmelblau", steps=20)
-        >>> view = SurfaceView3D(model)
+        >>> view = SurfaceView3D(LandscapeModel("himmelblau", steps=20))
         >>> view.follow(ipywidgets.Play(min=1, max=21))
-        >>> view.links[0].target == (view.markers[model.runs[0]], "sequence_index")
+        >>> view.links[0].target == (view.markers, "sequence_index")
         True
         """
         if not isinstance(play, ipywidgets.Play):
             message = f"play must be an ipywidgets.Play, got {play!r}"
             raise TypeError(message)
-        for run in list(self._links):
-            self._links.pop(run).unlink()
-        self._play = play
-        for run in self.markers:
-            self._link(run)
-
-    def _link(self, run: Run) -> None:
-        """Link one run's marker to the followed ``Play``, if any."""
-        if self._play is not None:
-            target = (self.markers[run], "sequence_index")
-            self._links[run] = ipywidgets.jslink((self._play, "value"), target)
+        for link in self._links:
+            link.unlink()
+        target = (self.markers, "sequence_index")
+        self._links = (ipywidgets.jslink((play, "value"), target),)
 
     # -- building --------------------------------------------------------
 
@@ -303,24 +287,23 @@ class SurfaceView3D(ipywidgets.VBox):
         X, Y = np.meshgrid(grid.x.astype(np.float32), grid.y.astype(np.float32))
         with _drawing_on(self.figure):
             self.mesh = ipyvolume.pylab.plot_surface(X, Y, np.zeros_like(X))
+            self.markers = ipyvolume.pylab.scatter(
+                *np.zeros((3, 2, 1), np.float32), marker="sphere", size=5,
+                grow_limits=False, description="markers",
+            )  # fmt: skip
         self.mesh.color_scale = self.color_scale
+        self.markers.sequence_index = self.model.frame + 1
         for run in self.model.runs:
             self._add_line(run)
 
     def _add_line(self, run: Run) -> None:
-        """Create the line and the marker of a run and follow its changes."""
+        """Create the line of a run and follow the run's changes."""
         scales = self.figure.scales.values()
         limits = [(scale.min, scale.max) for scale in scales]
         with _drawing_on(self.figure):
             self._lines[run] = ipyvolume.pylab.plot(
                 *np.zeros((3, 2), np.float32), color=run.color
             )
-            self.markers[run] = ipyvolume.pylab.scatter(
-                *np.zeros((3, 2, 1), np.float32), marker="sphere", size=5,
-                grow_limits=False, description=run.name,
-            )  # fmt: skip
-        self.markers[run].sequence_index = self.model.frame + 1
-        self._link(run)
         # pylab grows the limits to the new line; they stay those of the domain.
         for scale, (low, high) in zip(scales, limits, strict=True):
             scale.min, scale.max = low, high
@@ -335,7 +318,7 @@ class SurfaceView3D(ipywidgets.VBox):
         values = np.asarray(grid.values, dtype=float)
         finite = values[np.isfinite(values)]
         if finite.size == 0:
-            for mark in (self.mesh, *self.markers.values(), *self._lines.values()):
+            for mark in (self.mesh, self.markers, *self._lines.values()):
                 mark.visible = False
             message = f"{self._surface.title} has no finite value on its domain"
             raise ValueError(message)
@@ -381,10 +364,10 @@ class SurfaceView3D(ipywidgets.VBox):
         return tuple(a.astype(np.float32) for a in (points[..., 0], points[..., 1], z))
 
     def _draw_runs(self) -> None:
-        """Draw every run's line and marker."""
+        """Draw every run's line and the markers."""
         for run in self.model.runs:
             self._draw_line(run)
-            self._draw_marker(run)
+        self._draw_markers()
 
     def _draw_line(self, run: Run) -> None:
         """Lay one run's path on the surface, up to its last good step."""
@@ -401,22 +384,25 @@ class SurfaceView3D(ipywidgets.VBox):
             path = _densified(np.concatenate([path, path[-1:]]), cell)
             line.x, line.y, line.z = self._lifted(_on_surface(self._surface, path))
 
-    def _draw_marker(self, run: Run) -> None:
-        """Send one run's marker positions for every frame, shaped (frames, 1)."""
-        marker = self.markers[run]
-        with marker.hold_sync():
-            marker.visible = self._lines[run].visible
-            if not marker.visible:
+    def _draw_markers(self) -> None:
+        """Send the markers' positions for every frame, one column per run."""
+        runs = [r for r in self.model.runs if self._lines[r].visible]
+        with self.markers.hold_sync():
+            self.markers.visible = bool(runs)
+            if not runs:
                 return
-            points = run.trajectory.points[playback_steps(run.trajectory)]
-            x, y, z = self._lifted(_on_surface(self._surface, points))
-            marker.x, marker.y, marker.z = x[:, None], y[:, None], z[:, None]
-            marker.color = np.array([_rgba(run.color)], np.float32)
+            points = np.stack(
+                [r.trajectory.points[playback_steps(r.trajectory)] for r in runs], 1
+            )
+            located = _on_surface(self._surface, points.reshape(-1, 2))
+            x, y, z = self._lifted(located.reshape(*points.shape[:2], 3))
+            self.markers.x, self.markers.y, self.markers.z = x, y, z
+            self.markers.color = np.array([_rgba(r.color) for r in runs], np.float32)
 
     # -- following the model ---------------------------------------------
 
     def _run_changed(self, change: dict[str, Any]) -> None:
-        """Redraw one run's line and marker, unless a full redraw follows."""
+        """Redraw one run's line and the markers, unless a full redraw follows."""
         run, model = change["owner"], self.model
         # A new surface or number of steps reruns every run, one after the
         # other, and then redraws them all: the runs met on the way wait.
@@ -425,20 +411,16 @@ class SurfaceView3D(ipywidgets.VBox):
         if any(r.trajectory and r.trajectory.steps != model.steps for r in model.runs):
             return
         self._draw_line(run)
-        self._draw_marker(run)
+        self._draw_markers()
 
     def _runs_changed(self) -> None:
         """Add lines for new runs and remove those of runs that left."""
         runs = self.model.runs
         for run in [r for r in self._lines if r not in runs]:
             run.unobserve(self._on_run, names=_RUN_TRAITS)
-            if run in self._links:
-                self._links.pop(run).unlink()
             self._lines.pop(run).close()
-            self.markers.pop(run).close()
         for run in [r for r in runs if r not in self._lines]:
             self._add_line(run)
             self._draw_line(run)
-            self._draw_marker(run)
-        lines = [self._lines[r] for r in runs]
-        self.figure.scatters = [*lines, *(self.markers[r] for r in runs)]
+        self.figure.scatters = [*(self._lines[r] for r in runs), self.markers]
+        self._draw_markers()

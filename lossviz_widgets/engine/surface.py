@@ -9,228 +9,39 @@ critical points that are known in closed form.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
+
+from lossviz_widgets.engine.descriptions import (
+    POINT_KINDS,
+    CriticalPoint,
+    Domain,
+    Parameter,
+)
+from lossviz_widgets.engine.differences import (
+    central_gradient,
+    central_hessian,
+    split_gradient,
+    split_hessian,
+)
 
 __all__ = [
     "POINT_KINDS",
     "CriticalPoint",
     "Domain",
+    "ParamValues",
     "Parameter",
     "Surface",
 ]
-
-#: The kinds a critical point can have, from the signs of the Hessian's
-#: eigenvalues: both positive, both negative, mixed, or one of them zero.
-POINT_KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 ParamValues = Mapping[str, float]
 ValueFunction = Callable[[np.ndarray, np.ndarray, ParamValues], Any]
 GradFunction = Callable[[np.ndarray, np.ndarray, ParamValues], tuple[Any, Any]]
 HessianFunction = Callable[[np.ndarray, np.ndarray, ParamValues], tuple[Any, Any, Any]]
 CriticalFunction = Callable[[ParamValues], Iterable["CriticalPoint"]]
-
-
-def _finite_float(name: str, value: object) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        message = f"{name} must be a real number, got {value!r}"
-        raise TypeError(message)
-    number = float(value)
-    if not math.isfinite(number):
-        message = f"{name} must be finite, got {number!r}"
-        raise ValueError(message)
-    return number
-
-
-@dataclass(frozen=True)
-class Domain:
-    """The rectangle ``[x_min, x_max] × [y_min, y_max]`` where a surface is shown.
-
-    Examples
-    --------
-    >>> domain = Domain(-2.0, 2.0, -1.0, 3.0)
-    >>> domain.center, domain.span
-    ((0.0, 1.0), 4.0)
-    >>> bool(domain.contains(0.5, 2.5))
-    True
-    >>> Domain.coerce(((-1, 1), (-1, 1)))
-    Domain(x_min=-1.0, x_max=1.0, y_min=-1.0, y_max=1.0)
-    """
-
-    x_min: float
-    x_max: float
-    y_min: float
-    y_max: float
-
-    def __post_init__(self) -> None:
-        for field in ("x_min", "x_max", "y_min", "y_max"):
-            object.__setattr__(self, field, _finite_float(field, getattr(self, field)))
-        if not (self.x_min < self.x_max and self.y_min < self.y_max):
-            message = (
-                "a domain needs x_min < x_max and y_min < y_max, got "
-                f"x in [{self.x_min}, {self.x_max}], y in [{self.y_min}, {self.y_max}]"
-            )
-            raise ValueError(message)
-
-    @classmethod
-    def coerce(cls, value: Domain | Sequence[Any]) -> Domain:
-        """Build a domain from a ``Domain``, ``((x0, x1), (y0, y1))`` or 4 numbers.
-
-        Examples
-        --------
-        >>> Domain.coerce([-3, 3, -2, 2]).y_max
-        2.0
-        """
-        if isinstance(value, Domain):
-            return value
-        try:
-            flat = np.asarray(value, dtype=float).ravel()
-        except (TypeError, ValueError):
-            flat = np.empty(0)
-        if flat.size != 4:
-            message = (
-                "domain must be a Domain, ((x_min, x_max), (y_min, y_max)) or "
-                f"(x_min, x_max, y_min, y_max), got {value!r}"
-            )
-            raise ValueError(message)
-        return cls(*(float(v) for v in flat))
-
-    @property
-    def x_range(self) -> tuple[float, float]:
-        """The interval of x, ``(x_min, x_max)``."""
-        return (self.x_min, self.x_max)
-
-    @property
-    def y_range(self) -> tuple[float, float]:
-        """The interval of y, ``(y_min, y_max)``."""
-        return (self.y_min, self.y_max)
-
-    @property
-    def center(self) -> tuple[float, float]:
-        """The middle of the rectangle."""
-        return ((self.x_min + self.x_max) / 2, (self.y_min + self.y_max) / 2)
-
-    @property
-    def span(self) -> float:
-        """The longer side of the rectangle."""
-        return max(self.x_max - self.x_min, self.y_max - self.y_min)
-
-    def contains(self, x: Any, y: Any) -> np.ndarray:
-        """Whether each point lies in the closed rectangle (broadcast over arrays)."""
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        inside_x = (x >= self.x_min) & (x <= self.x_max)
-        return inside_x & (y >= self.y_min) & (y <= self.y_max)
-
-    def clip(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Move each point to the nearest point of the rectangle."""
-        x = np.clip(np.asarray(x, dtype=float), self.x_min, self.x_max)
-        y = np.clip(np.asarray(y, dtype=float), self.y_min, self.y_max)
-        return x, y
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A number that shapes a surface, described well enough to build a slider.
-
-    Parameters
-    ----------
-    name : str
-        Keyword under which the value is passed, e.g. ``"condition"``.
-    default : float
-        Value used when none is given.
-    low, high : float
-        The allowed range, inclusive; values outside it are refused.
-    scale : {"linear", "log"}
-        How a slider should move through the range.
-    help : str
-        One line saying what the parameter does to the surface.
-    integer : bool
-        Whether only whole numbers make sense.
-
-    Examples
-    --------
-    >>> p = Parameter("condition", 10.0, 1.0, 1000.0, "log", "ratio of curvatures")
-    >>> p.validate(50)
-    50.0
-    >>> p.validate(0.5)
-    Traceback (most recent call last):
-    ...
-    ValueError: parameter 'condition' must lie in [1.0, 1000.0], got 0.5
-    """
-
-    name: str
-    default: float
-    low: float
-    high: float
-    scale: Literal["linear", "log"] = "linear"
-    help: str = ""
-    integer: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.name.isidentifier():
-            message = f"a parameter name must be an identifier, got {self.name!r}"
-            raise ValueError(message)
-        for field in ("default", "low", "high"):
-            number = _finite_float(f"{self.name}.{field}", getattr(self, field))
-            object.__setattr__(self, field, number)
-        if self.scale not in ("linear", "log"):
-            message = f"scale must be 'linear' or 'log', got {self.scale!r}"
-            raise ValueError(message)
-        if not self.low <= self.default <= self.high:
-            message = (
-                f"parameter {self.name!r}: default {self.default} lies outside "
-                f"[{self.low}, {self.high}]"
-            )
-            raise ValueError(message)
-        if self.scale == "log" and self.low <= 0:
-            message = f"parameter {self.name!r}: a log scale needs low > 0"
-            raise ValueError(message)
-
-    def validate(self, value: object) -> float:
-        """Return ``value`` as a float if it is allowed, else raise ``ValueError``."""
-        number = _finite_float(f"parameter {self.name!r}", value)
-        if not self.low <= number <= self.high:
-            message = (
-                f"parameter {self.name!r} must lie in [{self.low}, {self.high}], "
-                f"got {number!r}"
-            )
-            raise ValueError(message)
-        if self.integer and number != round(number):
-            message = f"parameter {self.name!r} must be a whole number, got {number!r}"
-            raise ValueError(message)
-        return number
-
-
-@dataclass(frozen=True)
-class CriticalPoint:
-    """A point where the gradient vanishes, with its value and kind.
-
-    ``kind`` is one of ``"minimum"``, ``"maximum"``, ``"saddle"`` or
-    ``"degenerate"`` (a zero eigenvalue: the second-order test cannot tell).
-
-    Examples
-    --------
-    >>> CriticalPoint(1.0, 1.0, 0.0, "minimum").kind
-    'minimum'
-    """
-
-    x: float
-    y: float
-    value: float
-    kind: str
-
-    def __post_init__(self) -> None:
-        for field in ("x", "y", "value"):
-            object.__setattr__(self, field, float(getattr(self, field)))
-        if self.kind not in POINT_KINDS:
-            message = f"kind must be one of {POINT_KINDS}, got {self.kind!r}"
-            raise ValueError(message)
 
 
 def _as_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -542,11 +353,11 @@ class Surface:
         def value(x: np.ndarray, y: np.ndarray, _: ParamValues) -> Any:
             return f(x, y)
 
-        gradient = _central_gradient(f) if grad is None else _split_gradient(grad)
+        gradient = central_gradient(f) if grad is None else split_gradient(grad)
         if hessian is None:
-            second = _central_hessian(f, None if grad is None else gradient)
+            second = central_hessian(f, None if grad is None else gradient)
         else:
-            second = _split_hessian(hessian)
+            second = split_hessian(hessian)
         return cls(
             name,
             value,
@@ -560,91 +371,3 @@ class Surface:
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v:g}" for k, v in self._params.items())
         return f"<Surface {self._name!r}{' (' + params + ')' if params else ''}>"
-
-
-# Step sizes balancing truncation against rounding error: eps^(1/3) for a
-# first central difference, eps^(1/4) for a second one.
-_FIRST_STEP = np.finfo(float).eps ** (1 / 3)
-_SECOND_STEP = np.finfo(float).eps ** (1 / 4)
-
-
-def _step(u: np.ndarray, base: float) -> np.ndarray:
-    """Finite-difference step for coordinates ``u``, relative where |u| > 1."""
-    return base * np.maximum(1.0, np.abs(u))
-
-
-def _central_gradient(f: Callable[..., Any]) -> GradFunction:
-    """Gradient of ``f`` by central differences."""
-
-    def gradient(x: np.ndarray, y: np.ndarray, _: ParamValues) -> tuple[Any, Any]:
-        hx, hy = _step(x, _FIRST_STEP), _step(y, _FIRST_STEP)
-        gx = (np.asarray(f(x + hx, y)) - np.asarray(f(x - hx, y))) / (2 * hx)
-        gy = (np.asarray(f(x, y + hy)) - np.asarray(f(x, y - hy))) / (2 * hy)
-        return gx, gy
-
-    return gradient
-
-
-def _central_hessian(
-    f: Callable[..., Any], gradient: GradFunction | None
-) -> HessianFunction:
-    """Hessian by central differences of the gradient, or of ``f`` twice."""
-
-    def from_gradient(x: np.ndarray, y: np.ndarray, p: ParamValues) -> tuple:
-        hx, hy = _step(x, _FIRST_STEP), _step(y, _FIRST_STEP)
-        gxp, gyp = gradient(x + hx, y, p)
-        gxm, gym = gradient(x - hx, y, p)
-        hxx = (np.asarray(gxp) - np.asarray(gxm)) / (2 * hx)
-        hyx = (np.asarray(gyp) - np.asarray(gym)) / (2 * hx)
-        gxp, gyp = gradient(x, y + hy, p)
-        gxm, gym = gradient(x, y - hy, p)
-        hxy = (np.asarray(gxp) - np.asarray(gxm)) / (2 * hy)
-        hyy = (np.asarray(gyp) - np.asarray(gym)) / (2 * hy)
-        return hxx, (hxy + hyx) / 2, hyy
-
-    def from_values(x: np.ndarray, y: np.ndarray, _: ParamValues) -> tuple:
-        hx, hy = _step(x, _SECOND_STEP), _step(y, _SECOND_STEP)
-        f0 = np.asarray(f(x, y))
-        hxx = (np.asarray(f(x + hx, y)) - 2 * f0 + np.asarray(f(x - hx, y))) / hx**2
-        hyy = (np.asarray(f(x, y + hy)) - 2 * f0 + np.asarray(f(x, y - hy))) / hy**2
-        corners = (
-            np.asarray(f(x + hx, y + hy))
-            - np.asarray(f(x + hx, y - hy))
-            - np.asarray(f(x - hx, y + hy))
-            + np.asarray(f(x - hx, y - hy))
-        )
-        return hxx, corners / (4 * hx * hy), hyy
-
-    if gradient is None:
-        return from_values
-    return from_gradient
-
-
-def _split_gradient(grad: Callable[..., Any]) -> GradFunction:
-    """Adapt a user gradient returning a pair or a ``(..., 2)`` array."""
-
-    def gradient(x: np.ndarray, y: np.ndarray, _: ParamValues) -> tuple[Any, Any]:
-        result = grad(x, y)
-        if isinstance(result, tuple | list):
-            return result[0], result[1]
-        array = np.asarray(result, dtype=float)
-        return array[..., 0], array[..., 1]
-
-    return gradient
-
-
-def _split_hessian(hessian: Callable[..., Any]) -> HessianFunction:
-    """Adapt a user Hessian returning a triple or a ``(..., 2, 2)`` array."""
-
-    def second(x: np.ndarray, y: np.ndarray, _: ParamValues) -> tuple:
-        result = hessian(x, y)
-        if isinstance(result, tuple | list) and len(result) == 3:
-            return result[0], result[1], result[2]
-        array = np.asarray(result, dtype=float)
-        return (
-            array[..., 0, 0],
-            (array[..., 0, 1] + array[..., 1, 0]) / 2,
-            array[..., 1, 1],
-        )
-
-    return second

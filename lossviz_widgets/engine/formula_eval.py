@@ -112,6 +112,16 @@ class Program:
         )
 
 
+def _as_expression(value: object) -> sympy.Expr:
+    """Return a sympy expression or a plain number as sympy; refuse the rest."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+    message = f"expected a sympy expression or a number, got {value!r}"
+    raise TypeError(message)
+
+
 def compile_expressions(
     expressions: Iterable[sympy.Expr],
     inputs: Sequence[sympy.Symbol],
@@ -151,8 +161,7 @@ def compile_expressions(
 
     """
     builder = _Builder(inputs, max_steps)
-    # Strict: a string is refused rather than parsed.
-    outputs = tuple(builder.slot(sympy.sympify(e, strict=True)) for e in expressions)
+    outputs = tuple(builder.slot(_as_expression(e)) for e in expressions)
     names = tuple(symbol.name for symbol in inputs)
     steps = _with_releases(builder.steps, keep=set(outputs) | set(range(len(names))))
     return Program(names, tuple(builder.slots), steps, outputs)

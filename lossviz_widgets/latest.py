@@ -3,9 +3,10 @@
 Dragging a slider sends many changes a second. If every change triggered a
 recompute that takes longer than the gap between changes, the kernel would
 fall behind and the pictures would crawl after the slider stops. A
-:class:`LatestWins` keeps only the newest value and runs the work once the
-changes pause for a moment, so the last value is always the one drawn and
-no backlog builds.
+:class:`LatestWins` applies a change at once when it has been idle, and
+otherwise keeps only the newest value and applies it a short pause after
+the previous work ended, so a single click answers without delay, the last
+value is always the one drawn and no backlog builds.
 
 Inside a running event loop (a Jupyter or Voila kernel) the work is
 deferred; with no loop running (scripts, tests) it runs at once, so code
@@ -25,15 +26,16 @@ log = logging.getLogger(__name__)
 
 
 class LatestWins:
-    """Run ``work(value)`` for the newest value only, after a short pause.
+    """Run ``work(value)`` for the newest value only, at most once per pause.
 
     Parameters
     ----------
     work : callable
         Receives the latest value submitted.
     delay : float
-        Seconds to wait for further values before running, when an event
-        loop is running.
+        Seconds that must pass after one run of the work before the next,
+        when an event loop is running; values submitted meanwhile collapse
+        into the newest.
 
     Examples
     --------
@@ -48,7 +50,8 @@ class LatestWins:
         self._work = work
         self._delay = delay
         self._pending: list[Any] = []
-        self._handle: asyncio.TimerHandle | None = None
+        self._handle: asyncio.Handle | None = None
+        self._finished = float("-inf")
 
     def __call__(self, value: Any) -> None:
         """Submit a value; the work runs for it unless a newer one arrives."""
@@ -57,8 +60,13 @@ class LatestWins:
             self._work(value)
             return
         self._pending[:] = [value]
-        if self._handle is None:
-            self._handle = loop.call_later(self._delay, self._flush)
+        if self._handle is not None:
+            return  # a run is already due; it will take this newer value
+        wait = self._finished + self._delay - loop.time()
+        if wait <= 0:
+            self._handle = loop.call_soon(self._flush)
+        else:
+            self._handle = loop.call_later(wait, self._flush)
 
     @property
     def waiting(self) -> bool:
@@ -82,6 +90,9 @@ class LatestWins:
         except Exception:
             # A deferred callback has no caller to raise to: keep the error.
             log.exception("applying %r failed", value)
+        finally:
+            loop = _running_loop()
+            self._finished = loop.time() if loop is not None else self._finished
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

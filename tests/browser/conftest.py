@@ -119,26 +119,51 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve_voila(notebook: Path, timeout: float = 60.0) -> Iterator[Server]:
+def _serve(
+    command: list[str], url: str, folder: Path, timeout: float
+) -> Iterator[Server]:
+    """Run a server command in ``folder`` until ``url`` answers; stop it after."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=folder
+    )
+    server = Server(url, process)
+    try:
+        _wait_until_serving(server.url, process, timeout)
+        yield server
+    finally:
+        server.stop()
+
+
+def serve_voila(
+    notebook: Path, timeout: float = 60.0
+) -> contextlib.AbstractContextManager[Server]:
     """Serve ``notebook`` with Voila on 127.0.0.1 and yield the server."""
     port = _free_port()
     command = [
         sys.executable, "-m", "voila", str(notebook), "--no-browser",
         f"--port={port}", "--Voila.ip=127.0.0.1",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=notebook.parent,
-    )
-    server = Server(f"http://127.0.0.1:{port}/", process)
-    try:
-        _wait_until_serving(server.url, process, timeout)
-        yield server
-    finally:
-        server.stop()
+    return _serve(command, f"http://127.0.0.1:{port}/", notebook.parent, timeout)
+
+
+def serve_lab(
+    folder: Path, timeout: float = 90.0
+) -> contextlib.AbstractContextManager[Server]:
+    """Serve JupyterLab on 127.0.0.1 over ``folder``, without a token.
+
+    Settings and workspaces are kept in ``folder`` too, so nothing is
+    written to the home directory.
+    """
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+        f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None",
+        f"--LabApp.user_settings_dir={folder / '.settings'}",
+        f"--LabApp.workspaces_dir={folder / '.workspaces'}",
+    ]  # fmt: skip
+    return _serve(command, f"http://127.0.0.1:{port}/lab", folder, timeout)
 
 
 class Page:
@@ -154,6 +179,25 @@ class Page:
     def _console(self, message: object) -> None:
         if message.type == "error" and not HARMLESS.search(message.text):
             self.errors.append(message.text)
+
+
+@pytest.fixture
+def open_lab(browser, request, tmp_path) -> Iterator[object]:
+    """Open a copy of a notebook of ``notebooks/`` in JupyterLab; yield a Page."""
+    stack = contextlib.ExitStack()
+
+    def opener(name: str, *, width: int = 1600, height: int = 1200) -> Page:
+        shutil.copy(Path(__file__).parents[2] / "notebooks" / name, tmp_path / name)
+        server = stack.enter_context(serve_lab(tmp_path))
+        context = browser.new_context(viewport={"width": width, "height": height})
+        stack.callback(context.close)
+        tab = Page(context.new_page(), server)
+        tab.page.goto(f"{server.url}/tree/{name}", timeout=120_000)
+        request.node.lossviz_page = tab.page
+        return tab
+
+    with stack:
+        yield opener
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.views.loss_curves import (
     GRADIENT_FLOOR,
     LossCurves,
-    last_good_step,
-    playback_steps,
 )
+from lossviz_widgets.views.playback import playback_steps
 
 
 @pytest.fixture
@@ -166,7 +165,7 @@ def test_a_diverged_run_stops_at_its_last_good_step():
 
     marks = curves.marks(model.runs[0])
     assert trajectory.diverged_at == 9
-    assert last_good_step(trajectory) == 8
+    assert trajectory.last_good_step == 8
     assert marks.loss.x.tolist() == list(range(9))
     assert np.all(marks.loss_marker.y[9:] == marks.loss.y[8])
     assert curves.loss_scale.max >= marks.loss.y.max()

@@ -11,7 +11,7 @@ from ipywidgets.widgets.widget_link import Link
 
 from lossviz_widgets.engine import Surface, get_surface
 from lossviz_widgets.model import LandscapeModel, Run
-from lossviz_widgets.views.loss_curves import playback_steps
+from lossviz_widgets.views.playback import playback_steps
 from lossviz_widgets.views.surface3d import SurfaceView3D
 
 REPOSITORY = Path(__file__).resolve().parents[1]

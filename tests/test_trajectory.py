@@ -223,3 +223,15 @@ def test_only_batches_can_be_indexed():
     run = descend(stiff_quadratic(), GD(lr=0.1), (1.0, 1.0), steps=2)
     with pytest.raises(TypeError, match="only a batch of runs can be indexed"):
         run[0]
+
+
+def test_the_last_good_step_of_a_run():
+    surface = stiff_quadratic()
+    assert descend(surface, GD(lr=0.1), (1.0, 1.0), steps=7).last_good_step == 7
+    diverged = descend(surface, GD(lr=0.5), (0.0, 1.0), steps=50)
+    assert diverged.last_good_step == diverged.diverged_at - 1
+    undefined = Surface.from_function(lambda x, y: np.log(x), domain=(0, 2, -1, 1))
+    assert descend(undefined, GD(lr=0.1), (-1.0, 0.0), 5).last_good_step == -1
+    batch = descend(surface, GD(lr=0.1), [[1.0, 1.0], [0.0, 1.0]], steps=3)
+    with pytest.raises(TypeError, match="index the batch first"):
+        _ = batch.last_good_step

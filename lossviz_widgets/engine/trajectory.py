@@ -118,6 +118,31 @@ class Trajectory:
         """The number of steps taken (the start is not a step)."""
         return self.points.shape[0] - 1
 
+    @property
+    def last_good_step(self) -> int:
+        """The last step whose point is worth showing, for a single run.
+
+        ``steps`` for a run that did not diverge, the step before
+        ``diverged_at`` for one that did, and −1 when even the start was
+        not finite.
+
+        Examples
+        --------
+        >>> from lossviz_widgets.engine import descend, get_surface
+        >>> from lossviz_widgets.engine.optimizers import GD
+        >>> bowl = get_surface("convex_bowl")
+        >>> descend(bowl, GD(lr=0.1), (1.0, 1.0), steps=5).last_good_step
+        5
+        >>> descend(bowl, GD(lr=3.0), (1.0, 1.0), steps=40).last_good_step
+        8
+        """
+        if self.batched:
+            message = "last_good_step belongs to a single run; index the batch first"
+            raise TypeError(message)
+        if self.diverged_at is None:
+            return self.steps
+        return self.diverged_at - 1
+
     def __len__(self) -> int:
         """Return the number of runs in a batch (1 for a single run)."""
         return self.points.shape[1] if self.batched else 1

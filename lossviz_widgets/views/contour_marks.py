@@ -23,6 +23,7 @@ import numpy as np
 
 from lossviz_widgets.engine import POINT_KINDS, ContourLevel, CriticalPoint, Domain
 from lossviz_widgets.model import Run
+from lossviz_widgets.views.playback import playback_steps
 
 __all__ = [
     "CONTOUR_POINTS",
@@ -191,9 +192,12 @@ class SurfaceMarks:
         close_widgets([*pictures, self.arrows.scales["rotation"], *self.marks])
 
 
-def _frame_positions(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lay out points as ``[p0, p0, p1, ...]``: index v holds frame v − 1."""
-    laid_out = np.concatenate([points[:1], points])
+def _frame_positions(run: Run) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out a run's points for playback: index v holds frame v − 1."""
+    if run.trajectory is None:
+        laid_out = np.array([run.start, run.start])
+    else:
+        laid_out = run.trajectory.points[playback_steps(run.trajectory)]
     return _float32(laid_out[:, 0]), _float32(laid_out[:, 1])
 
 
@@ -202,8 +206,9 @@ def _run_traits(run: Run, domain: Domain) -> dict[str, dict[str, Any]]:
     trajectory = run.trajectory
     points = np.array([run.start]) if trajectory is None else trajectory.points
     stopped = None if trajectory is None else trajectory.diverged_at
+    # The path ends on the held point at the step where the run stopped.
     end = len(points) if stopped is None else int(stopped) + 1
-    x, y = _frame_positions(points)
+    x, y = _frame_positions(run)
     traits = {
         "path": {"x": _float32(points[:end, 0]), "y": _float32(points[:end, 1])},
         "marker": {"x": x, "y": y},

@@ -6,10 +6,6 @@ A loss may be negative, so the left picture shows ``f − f_ref``, where
 the surface, its known critical values and every run. A diverged run's
 curves stop at its last good step. A marker on each curve follows playback
 in the browser, and a dashed cursor marks ``model.frame`` when paused.
-
-The playback layout shared with the other animated views lives here too:
-:func:`playback_steps` gives the step shown at each value of a linked
-``Play``.
 """
 
 from __future__ import annotations
@@ -23,11 +19,12 @@ import ipywidgets
 import numpy as np
 from bqplot import Axis, Figure, LinearScale, Lines, LogScale, Scatter
 
-from lossviz_widgets.engine import Surface, Trajectory, evaluate_grid
+from lossviz_widgets.engine import Surface, evaluate_grid
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
+from lossviz_widgets.views.playback import playback_steps
 
-__all__ = ["GRADIENT_FLOOR", "LossCurves", "last_good_step", "playback_steps"]
+__all__ = ["GRADIENT_FLOOR", "LossCurves"]
 
 log = logging.getLogger(__name__)
 
@@ -43,46 +40,6 @@ _RUN_TRAITS = ["trajectory", "color", "visible", "label", "optimizer"]
 _PLACEHOLDER = {"x": np.zeros(2, np.float32), "y": np.ones(2, np.float32)}
 # Marks that neither answer the mouse nor set hovered_point themselves.
 _QUIET = {"interactions": {}, "enable_hover": False}
-
-
-def last_good_step(trajectory: Trajectory) -> int:
-    """Return the last step worth drawing: the last, or the one before divergence.
-
-    Examples
-    --------
-    >>> from lossviz_widgets.engine import descend, get_surface
-    >>> from lossviz_widgets.engine.optimizers import GD
-    >>> bowl = get_surface("convex_bowl")
-    >>> last_good_step(descend(bowl, GD(lr=0.1), (1.0, 1.0), steps=5))
-    5
-    >>> last_good_step(descend(bowl, GD(lr=3.0), (1.0, 1.0), steps=40))
-    8
-    """
-    if trajectory.diverged_at is None:
-        return trajectory.steps
-    return trajectory.diverged_at - 1
-
-
-def playback_steps(trajectory: Trajectory) -> np.ndarray:
-    """Return the step shown at each value of a linked ``Play``.
-
-    A ``Play`` value ``v`` shows frame ``v − 1``, and a linked bqplot mark
-    ignores the value 0, so index 0 repeats the start: the layout is
-    ``[0, 0, 1, ..., steps]``, held at :func:`last_good_step` for a
-    diverged run.
-
-    Examples
-    --------
-    >>> from lossviz_widgets.engine import descend, get_surface
-    >>> from lossviz_widgets.engine.optimizers import GD
-    >>> run = descend(get_surface("convex_bowl"), GD(lr=3.0), (1.0, 1.0), steps=12)
-    >>> run.diverged_at
-    9
-    >>> playback_steps(run).tolist()
-    [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8]
-    """
-    steps = np.concatenate(([0], np.arange(trajectory.steps + 1)))
-    return np.clip(steps, 0, max(last_good_step(trajectory), 0))
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -341,15 +298,15 @@ class LossCurves(ipywidgets.VBox):
         """f_ref: a little below the surface's floor and every run's values."""
         low, span = self._floor
         for run in self.model.runs:
-            if run.trajectory is not None and last_good_step(run.trajectory) >= 0:
-                shown = run.trajectory.values[: last_good_step(run.trajectory) + 1]
+            if run.trajectory is not None and run.trajectory.last_good_step >= 0:
+                shown = run.trajectory.values[: run.trajectory.last_good_step + 1]
                 low = min(low, float(np.min(shown)))
         return low - _MARGIN * span
 
     def _draw_run(self, run: Run) -> None:
         """Send one run's curves and markers, up to its last good step."""
         marks, trajectory = self._marks[run], run.trajectory
-        last = -1 if trajectory is None else last_good_step(trajectory)
+        last = -1 if trajectory is None else trajectory.last_good_step
         visible = run.visible and last >= 0
         with _held(*marks.all):
             for mark in marks.all:

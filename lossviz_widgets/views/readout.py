@@ -84,9 +84,7 @@ def read_point(model: LandscapeModel) -> dict[str, Any]:
     if run is None or run.trajectory is None:
         return {}
     trajectory = run.trajectory
-    step = min(model.frame, trajectory.steps)
-    if trajectory.diverged_at is not None:
-        step = min(step, trajectory.diverged_at - 1)
+    step = min(model.frame, max(trajectory.last_good_step, 0))
     point = trajectory.points[step]
 
     with np.errstate(all="ignore"):

@@ -34,7 +34,7 @@ from PIL import ImageColor
 from lossviz_widgets.engine import Grid, Surface, evaluate_grid, log_values
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
-from lossviz_widgets.views.loss_curves import last_good_step, playback_steps
+from lossviz_widgets.views.playback import playback_steps
 from lossviz_widgets.views.raster import COLORMAPS, prefers_log
 
 __all__ = ["SurfaceView3D"]
@@ -373,7 +373,7 @@ class SurfaceView3D(ipywidgets.VBox):
         """Lay one run's path on the surface, up to its last good step."""
         line = self._lines[run]
         trajectory = run.trajectory
-        last = -1 if trajectory is None else last_good_step(trajectory)
+        last = -1 if trajectory is None else trajectory.last_good_step
         with line.hold_sync():
             line.visible = run.visible and last >= 0
             line.color = run.color

@@ -124,3 +124,56 @@ def test_the_two_dimensional_explorer_renders_without_3d(open_voila):
     assert tab.page.locator(".lossviz-surface3d").count() == 0
     assert not_blank(tab.page.screenshot()) > 10
     assert_no_widget_errors(tab)
+
+
+LINES = """() => [...document.querySelectorAll('.lossviz-contour path.line')]
+    .map(p => p.getAttribute('d'))"""
+
+
+def test_a_learning_rate_change_moves_the_path(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+    picture, lines = page.evaluate(PICTURE), page.evaluate(LINES)
+
+    # The learning rate's readout is editable, as a student would type in it.
+    card = page.locator(".lossviz-run-card").first
+    readout = card.locator(".widget-readout").first
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.002")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"l => JSON.stringify(({LINES})()) !== JSON.stringify(l)", arg=lines
+    )
+    changed = [d for d in page.evaluate(LINES) if d not in lines]
+    assert len(changed) >= 1  # the path of the first run, redrawn
+    assert page.evaluate(PICTURE) == picture  # the surface is untouched
+    assert "0.002" in readout.inner_text()
+    assert_no_widget_errors(tab)
+
+
+def test_clicking_the_map_starts_the_selected_run_there(open_voila):
+    tab = open_voila("explorer_full.ipynb")
+    wait_for_explorer(tab)
+    page = tab.page
+    lines = page.evaluate(LINES)
+
+    # Himmelblau's domain is [-5, 5]²: three quarters across and a quarter
+    # down the picture is the point (2.5, 2.5).
+    box = page.locator(".lossviz-contour svg image").first.bounding_box()
+    page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 0.25 * box["height"])
+
+    card = page.locator(".lossviz-run-card").first
+    start_x = card.locator("input[type=number]").nth(0)
+    start_y = card.locator("input[type=number]").nth(1)
+    page.wait_for_function(
+        "e => Math.abs(parseFloat(e.value) - 2.5) < 0.1",
+        arg=start_x.element_handle(),
+        timeout=20_000,
+    )
+    assert abs(float(start_y.input_value()) - 2.5) < 0.1
+    page.wait_for_function(
+        f"l => JSON.stringify(({LINES})()) !== JSON.stringify(l)", arg=lines
+    )
+    assert_no_widget_errors(tab)

@@ -10,6 +10,7 @@ screenshot in ``test-artifacts/``.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -21,7 +22,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
@@ -179,6 +182,17 @@ class Page:
     def _console(self, message: object) -> None:
         if message.type == "error" and not HARMLESS.search(message.text):
             self.errors.append(message.text)
+
+    def assert_no_widget_errors(self) -> None:
+        """Fail if a widget did not display or the console logged an error."""
+        assert self.page.locator("text=Error displaying widget").count() == 0
+        assert self.errors == []
+
+    def contrast(self, locator: object | None = None) -> float:
+        """Return the spread of grey levels of a screenshot: 0 means blank."""
+        png = (locator or self.page).screenshot()
+        grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+        return float(grey.std())
 
 
 @pytest.fixture

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -27,16 +23,6 @@ def wait_for_explorer(tab) -> None:
     page.wait_for_function(f"() => ({MARKERS})().length > 0", timeout=60_000)
 
 
-def assert_no_widget_errors(tab) -> None:
-    assert tab.page.locator("text=Error displaying widget").count() == 0
-    assert tab.errors == []
-
-
-def not_blank(png: bytes) -> float:
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
-    return float(pixels.std())
-
-
 def test_the_full_explorer_renders_every_part(open_voila):
     tab = open_voila("explorer_full.ipynb")
     wait_for_explorer(tab)
@@ -53,8 +39,8 @@ def test_the_full_explorer_renders_every_part(open_voila):
     )
     assert webgl
     assert page.locator(".lossviz-optimizer-panel .lossviz-run-card").count() == 2
-    assert not_blank(page.screenshot()) > 10
-    assert_no_widget_errors(tab)
+    assert tab.contrast() > 10
+    tab.assert_no_widget_errors()
 
 
 def test_choosing_another_surface_redraws_map_and_mesh(open_voila):
@@ -76,7 +62,7 @@ def test_choosing_another_surface_redraws_map_and_mesh(open_voila):
     page.wait_for_timeout(1000)
     assert page.locator(".lossviz-surface3d canvas").first.screenshot() != mesh
     assert "Rosenbrock" in page.locator(".lossviz-surface-selector").inner_text()
-    assert_no_widget_errors(tab)
+    tab.assert_no_widget_errors()
 
 
 def test_play_moves_the_markers_even_with_the_kernel_stopped(open_voila):
@@ -115,15 +101,15 @@ def test_a_broken_formula_shows_its_message_and_the_map_stays(open_voila):
     page.wait_for_function(
         f"p => JSON.stringify(({PICTURE})()) !== JSON.stringify(p)", arg=picture
     )
-    assert_no_widget_errors(tab)
+    tab.assert_no_widget_errors()
 
 
 def test_the_two_dimensional_explorer_renders_without_3d(open_voila):
     tab = open_voila("explorer_2d.ipynb")
     wait_for_explorer(tab)
     assert tab.page.locator(".lossviz-surface3d").count() == 0
-    assert not_blank(tab.page.screenshot()) > 10
-    assert_no_widget_errors(tab)
+    assert tab.contrast() > 10
+    tab.assert_no_widget_errors()
 
 
 LINES = """() => [...document.querySelectorAll('.lossviz-contour path.line')]
@@ -150,7 +136,7 @@ def test_a_learning_rate_change_moves_the_path(open_voila):
     assert len(changed) >= 1  # the path of the first run, redrawn
     assert page.evaluate(PICTURE) == picture  # the surface is untouched
     assert "0.002" in readout.inner_text()
-    assert_no_widget_errors(tab)
+    tab.assert_no_widget_errors()
 
 
 def test_clicking_the_map_starts_the_selected_run_there(open_voila):
@@ -176,4 +162,4 @@ def test_clicking_the_map_starts_the_selected_run_there(open_voila):
     page.wait_for_function(
         f"l => JSON.stringify(({LINES})()) !== JSON.stringify(l)", arg=lines
     )
-    assert_no_widget_errors(tab)
+    tab.assert_no_widget_errors()

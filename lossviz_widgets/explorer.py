@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import ipywidgets
@@ -156,6 +157,40 @@ class LandscapeExplorer(ipywidgets.VBox):
 
         super().__init__(self._layout(shown_controls))
         self.add_class("lossviz-explorer")
+
+    def save_html(self, path: Any, *, title: str | None = None) -> Path:
+        """Write this explorer as one page that opens with no kernel, offline.
+
+        The page shows the explorer as it is now and its player still
+        plays; see :func:`lossviz_widgets.export.save_html`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write, ending in ``.html``.
+        title : str, optional
+            The page's title; "Loss landscape explorer" if omitted.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> explorer = LandscapeExplorer(views=["contour"], steps=10, resolution=40)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     page = explorer.save_html(f"{folder}/explorer.html")
+        ...     text = page.read_text(encoding="utf-8")
+        >>> explorer.model_id in text, "<title>Loss landscape explorer</title>" in text
+        (True, True)
+        """
+        from lossviz_widgets.export import save_html
+
+        if title is None:
+            title = "Loss landscape explorer"
+        return save_html(self, path, title=title)
 
     def _surface3d(self) -> ipywidgets.Widget:
         """Build the 3D view; imported here so 2D explorers never load ipyvolume."""

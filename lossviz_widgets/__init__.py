@@ -5,8 +5,11 @@
 >>> explorer.model.runs[1].optimizer.name
 'Adam'
 
-The widget classes load lazily, so ``import lossviz_widgets.engine`` pulls
-in no widget library.
+The widget classes, ``save_html`` and the picture functions of
+:mod:`lossviz_widgets.visualizations` load lazily, so
+``import lossviz_widgets.engine`` pulls in no widget library, and nothing
+imports matplotlib until a picture is drawn. The exercise widgets live in
+:mod:`lossviz_widgets.exercises`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ _LAZY = {
     "SurfaceView3D": "lossviz_widgets.views",
     "LossCurves": "lossviz_widgets.views",
     "CurvatureReadout": "lossviz_widgets.views",
+    "save_html": "lossviz_widgets.export",
+    "render_surface": "lossviz_widgets.visualizations",
+    "animate": "lossviz_widgets.visualizations",
+    "anim_banana_descent": "lossviz_widgets.visualizations",
 }
 
 __all__ = [*_LAZY, "__version__"]

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lossviz_widgets import LandscapeExplorer
+from lossviz_widgets import LandscapeExplorer, exercises
+from lossviz_widgets.exercises import EXERCISES
 from lossviz_widgets.export import save_html
 
 pytestmark = pytest.mark.timeout(240)
@@ -148,4 +149,22 @@ def test_a_lone_bqplot_figure_has_a_light_plot_area(open_offline, tmp_path):
     assert area.evaluate("r => getComputedStyle(r).fill") == "rgb(255, 255, 255)"
     assert np.median(brightness(area.screenshot())) > 200  # light, not black
     assert tab.page.locator(".lossviz-path-player").count() == 0
+    assert_clean(tab)
+
+
+@pytest.mark.parametrize("name", EXERCISES, ids=str)
+def test_every_exercise_page_renders_offline(open_offline, tmp_path, name):
+    exercise = getattr(exercises, name)()
+    path = exercise.save_html(tmp_path / f"{name}.html")
+    tab = open_offline(path, ready=".lossviz-exercise svg")
+    page = tab.page
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.lossviz-exercise .bqplot svg')]
+            .every(svg => svg.querySelectorAll('path, image').length > 0)""",
+        timeout=60_000,
+    )
+    heading = page.locator(".lossviz-exercise h3").first.inner_text()
+    assert heading == exercise.title
+    assert page.evaluate("() => document.title") == exercise.title
+    assert brightness(page.locator(".lossviz-exercise").first.screenshot()).std() > 10
     assert_clean(tab)

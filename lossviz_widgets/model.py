@@ -43,6 +43,7 @@ from lossviz_widgets.engine import (
 from lossviz_widgets.engine.optimizers import Optimizer, make_optimizer
 
 __all__ = [
+    "MAX_COORDINATE",
     "MAX_RESOLUTION",
     "MAX_RUNS",
     "MAX_STEPS",
@@ -70,6 +71,10 @@ MAX_STEPS = 5_000
 MAX_RESOLUTION = 600
 MIN_RESOLUTION = 20
 MAX_RUNS = 8
+
+#: The farthest a domain may reach from the origin: views draw in float32,
+#: which ends near 3.4e38, and a run may wander 100 domain spans away.
+MAX_COORDINATE = 1e30
 
 
 class _Coerced(traitlets.TraitType):
@@ -154,10 +159,18 @@ def _surface(value: Any) -> Surface:
     """Return a surface from an instance or a catalogue name."""
     if isinstance(value, str):
         return get_surface(value)
-    if isinstance(value, Surface):
-        return value
-    message = f"surface must be a Surface or a catalogue name, got {value!r}"
-    raise TypeError(message)
+    if not isinstance(value, Surface):
+        message = f"surface must be a Surface or a catalogue name, got {value!r}"
+        raise TypeError(message)
+    domain = value.domain
+    farthest = max(abs(bound) for bound in (*domain.x_range, *domain.y_range))
+    if farthest > MAX_COORDINATE:
+        message = (
+            f"surface {value.name!r} has a domain reaching {farthest:g}; the views "
+            f"draw in float32, so a domain must lie within ±{MAX_COORDINATE:g}"
+        )
+        raise ValueError(message)
+    return value
 
 
 def _default_start(surface: Surface, index: int) -> tuple[float, float]:
@@ -227,10 +240,12 @@ class LandscapeModel(HasTraits):
     def _valid_steps(self, proposal: dict[str, Any]) -> int:
         steps = proposal["value"]
         if not 1 <= steps <= MAX_STEPS:
-            message = (
-                f"steps must lie in [1, {MAX_STEPS}] so a change never freezes "
-                f"the kernel, got {steps}"
+            why = (
+                ": a run takes at least one step,"
+                if steps < 1
+                else " so a change never freezes the kernel,"
             )
+            message = f"steps must lie in [1, {MAX_STEPS}]{why} got {steps}"
             raise traitlets.TraitError(message)
         return steps
 
@@ -240,7 +255,8 @@ class LandscapeModel(HasTraits):
         if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
             message = (
                 f"resolution must lie in [{MIN_RESOLUTION}, {MAX_RESOLUTION}] "
-                f"points per axis, got {resolution}"
+                f"points per axis, got {resolution}: a finer grid is slow to "
+                "compute and to send, a coarser one hides the shape"
             )
             raise traitlets.TraitError(message)
         return resolution
@@ -295,7 +311,11 @@ class LandscapeModel(HasTraits):
         self.selected = min(self.selected, max(len(self.runs) - 1, 0))
 
     def _run_changed(self, change: dict[str, Any]) -> None:
-        self._recompute(change["owner"])
+        run = change["owner"]
+        if change["name"] == "start" and not self.surface.domain.contains(*run.start):
+            self._keep_start_inside(run)  # a change of its own, which recomputes
+            return
+        self._recompute(run)
 
     def _refresh_surface_data(self) -> None:
         """Recompute the grid and the critical points of the current surface."""
@@ -328,8 +348,10 @@ class LandscapeModel(HasTraits):
         if trajectory.status != "diverged":
             return ""
         message = f"diverged at step {trajectory.diverged_at}: {trajectory.reason}"
-        hessian = self.surface.hessian_at(np.array(run.start))
-        limit = float(stable_step_size(hessian))
+        # Only a hint: a start where the surface is not finite gives none.
+        with np.errstate(all="ignore"):
+            hessian = self.surface.hessian_at(np.array(run.start))
+            limit = float(stable_step_size(hessian))
         if np.isfinite(limit) and run.optimizer.lr > limit:
             message += (
                 f" (the learning rate {run.optimizer.lr:g} is above "

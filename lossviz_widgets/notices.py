@@ -86,21 +86,30 @@ def guarded(
     >>> redraw({})
     >>> notice.text
     'Error while drawing the picture: no data'
+
+    An error from a guarded call inside another guarded call stays shown:
+
+    >>> notice.clear()
+    >>> outer = guarded(notice, logging.getLogger("example"), "drawing the picture")
+    >>> outer(redraw)({})
+    >>> notice.text
+    'Error while drawing the picture: no data'
     """
 
     def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(callback)
         def safe(*args: Any, **kwargs: Any) -> Any:
+            before = notice.text
             try:
                 result = callback(*args, **kwargs)
             except Exception as error:
                 logger.exception("error while %s", what)
                 notice.show(f"Error while {what}: {error}")
                 return None
-            # Clear only this callback's own earlier error, not another's.
-            if notice.level == "error" and notice.text.startswith(
-                f"Error while {what}:"
-            ):
+            # Clear only this callback's own earlier error: not another's, and
+            # not one that a guarded call made inside this one has just shown.
+            own = notice.level == "error" and before.startswith(f"Error while {what}:")
+            if own and notice.text == before:
                 notice.clear()
             return result
 

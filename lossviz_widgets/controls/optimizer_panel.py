@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets
@@ -30,6 +30,26 @@ log = logging.getLogger(__name__)
 FULL_MESSAGE = (
     f"{MAX_RUNS} runs is the most one picture holds: remove a run to add another"
 )
+
+
+class _StepsSlider(ipywidgets.IntSlider):
+    """An ``IntSlider`` that reports every value it clamps into its range.
+
+    A browser clamps what is typed into a slider's readout before sending
+    it, but code and other front ends may send any number; the slider keeps
+    it in range, and ``on_clamp(requested, kept)`` is told, so the panel can
+    say why instead of silently showing another number.
+    """
+
+    def __init__(self, on_clamp: Callable[[int, int], None], **kwargs: Any) -> None:
+        self._on_clamp = on_clamp  # validation runs inside the constructor
+        super().__init__(**kwargs)
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: dict[str, Any]) -> int:
+        kept = super()._validate_value(proposal)
+        self._on_clamp(proposal["value"], kept)
+        return kept
 
 
 def _offered(optimizers: Iterable[str] | None) -> tuple[str, ...]:
@@ -96,6 +116,9 @@ class OptimizerPanel(ipywidgets.VBox):
     >>> panel.steps_slider.value = 50
     >>> model.runs[1].trajectory.points.shape
     (51, 2)
+    >>> panel.steps_slider.value = 10**6  # past the slider: clamped, and said why
+    >>> model.steps, panel.notice.text.split(":")[0]
+    (5000, 'steps 1000000 clamped to 5000')
     """
 
     locked = traitlets.Bool(False, help="Show the runs without letting them change.")
@@ -118,10 +141,11 @@ class OptimizerPanel(ipywidgets.VBox):
             description="add run", icon="plus", tooltip="add a run to the race",
             layout=ipywidgets.Layout(width="8em", flex="0 0 auto"),
         )  # fmt: skip
-        self.steps_slider = ipywidgets.IntSlider(
-            value=model.steps, min=1, max=MAX_STEPS, description="steps",
-            tooltip="steps every run takes", style={"description_width": "3em"},
-            layout=ipywidgets.Layout(width="100%"),
+        self._clamped: tuple[str, int | None] = ("", None)
+        self.steps_slider = _StepsSlider(
+            self._say_clamped, value=model.steps, min=1, max=MAX_STEPS,
+            description="steps", tooltip=f"steps every run takes, 1 to {MAX_STEPS}",
+            style={"description_width": "3em"}, layout=ipywidgets.Layout(width="100%"),
         )  # fmt: skip
         self.cards_box = ipywidgets.VBox()
         toolbar = ipywidgets.HBox([self.add_button, self.steps_slider])
@@ -178,6 +202,24 @@ class OptimizerPanel(ipywidgets.VBox):
     def _show_steps(self, change: dict[str, Any]) -> None:
         """Show the model's number of steps."""
         self.steps_slider.value = self.model.steps
+
+    def _say_clamped(self, requested: int, kept: int) -> None:
+        """Say why a number of steps was clamped; clear that once another is set."""
+        text, clamped_to = self._clamped
+        if requested == kept:
+            # The model echoes the clamped value back: that is no new request.
+            if text and kept != clamped_to:
+                if self.notice.text == text:
+                    self.notice.clear()
+                self._clamped = ("", None)
+            return
+        why = (
+            "a run takes at least one step"
+            if requested < kept
+            else f"more than {MAX_STEPS} would stall the kernel on every change"
+        )
+        self._clamped = (f"steps {requested} clamped to {kept}: {why}", kept)
+        self.notice.show(self._clamped[0], "warning")
 
     def _show_selection(self, change: dict[str, Any] | None = None) -> None:
         """Press the selected run's button and release the others."""

@@ -30,9 +30,18 @@ __all__ = [
 
 SPACINGS = ("linear", "log", "quantile")
 
-# Log-spaced levels and log_values span at most this many decades below the
-# full range of values: finer detail is invisible next to the rest.
+# Log-spaced levels and log_values span this many decades below the full
+# range of values: finer detail is invisible next to the rest...
 _DECADES = 6
+# ...unless more than this share of the heights lies below them, as on a
+# surface such as exp(x² + y²): then they reach down to that share.
+_PINNED = 0.05
+
+
+def _log_floor(heights: np.ndarray) -> float:
+    """Return the lowest height a log scale shows, for heights ``f − min f > 0``."""
+    top = float(heights.max())
+    return min(top * 10.0**-_DECADES, float(np.quantile(heights, _PINNED)))
 
 
 def _resolution(value: object, low: int, high: int) -> tuple[int, int]:
@@ -186,9 +195,9 @@ def contour_levels(
             levels = np.quantile(finite, np.linspace(0, 1, count + 2)[1:-1])
         else:
             heights = finite - low
-            top = high - low
-            bottom = max(heights[heights > 0].min(), top * 10.0**-_DECADES)
-            levels = low + np.geomspace(bottom, top, count + 1)[:-1]
+            positive = heights[heights > 0]
+            bottom = max(positive.min(), _log_floor(positive))
+            levels = low + np.geomspace(bottom, high - low, count + 1)[:-1]
     inside = np.isfinite(levels) & (levels > low) & (levels < high)
     return np.unique(levels[inside])
 
@@ -197,8 +206,10 @@ def log_values(values: Any) -> np.ndarray:
     """Put values on a log scale for colouring: ``log10(f − min f + floor)``.
 
     ``floor`` is ``1e-6`` times the range of the finite values (1 for a flat
-    surface), so the result spans at most about 6 decades and the minimum
-    stays finite. Non-finite values give NaN.
+    surface), so the result spans about 6 decades and the minimum stays
+    finite; when more than 5 % of the heights ``f − min f`` lie below that,
+    ``floor`` is their 5th percentile instead, so a surface spanning many
+    more decades still shows its shape. Non-finite values give NaN.
 
     Parameters
     ----------
@@ -214,6 +225,9 @@ def log_values(values: Any) -> np.ndarray:
     --------
     >>> log_values([0.0, 1.0, 1e6]).round(3).tolist()
     [0.0, 0.301, 6.0]
+    >>> exponential = np.exp(np.linspace(0.0, 100.0, 11))  # 43 decades
+    >>> round(float(np.ptp(log_values(exponential))))
+    35
 
     """
     array = np.asarray(values, dtype=float)
@@ -221,7 +235,8 @@ def log_values(values: Any) -> np.ndarray:
     if not finite.any():
         return np.full(array.shape, np.nan)
     low, high = array[finite].min(), array[finite].max()
-    floor = (high - low) * 10.0**-_DECADES if high > low else 1.0
+    heights = array[finite] - low
+    floor = _log_floor(heights[heights > 0]) if high > low else 1.0
     with np.errstate(invalid="ignore", over="ignore"):
         logs = np.log10(np.where(finite, array - low, 0.0) + floor)
     return np.where(finite, logs, np.nan)

@@ -11,6 +11,7 @@ in the browser, and a dashed cursor marks ``model.frame`` when paused.
 from __future__ import annotations
 
 import logging
+import math
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ GRADIENT_FLOOR = 1e-12
 _MARGIN = 1e-6
 # Larger values are drawn at this one, which float32 still holds.
 _LARGEST = 1e38
+# The decade of _LARGEST: the top of a log scale.
+_TOP_DECADE = 38
 _RUN_TRAITS = ["trajectory", "color", "visible", "label", "optimizer"]
 _PLACEHOLDER = {"x": np.zeros(2, np.float32), "y": np.ones(2, np.float32)}
 # Marks that neither answer the mouse nor set hovered_point themselves.
@@ -61,9 +64,12 @@ def _decades(arrays: list[np.ndarray]) -> tuple[float, float]:
     values = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in arrays] or [[]])
     if values.size == 0:
         return (1.0, 10.0)
-    low = np.floor(np.log10(values.min()))
-    high = max(np.ceil(np.log10(values.max())), low + 1)
-    return (float(10.0**low), float(10.0**high))
+    low = int(np.floor(np.log10(values.min())))
+    high = max(int(np.ceil(np.log10(values.max()))), low + 1)
+    # Whole powers: a float32 power of ten overflows past 1e38, the largest drawn.
+    high = min(high, _TOP_DECADE)
+    low = min(low, high - 1)
+    return (float(np.float32(10.0**low)), float(np.float32(10.0**high)))
 
 
 @dataclass(frozen=True)
@@ -291,8 +297,10 @@ class LossCurves(ipywidgets.VBox):
         known = [p.value for p in self.model.critical if np.isfinite(p.value)]
         if values.size == 0:
             return (min(known, default=0.0), 1.0)
-        span = float(values.max() - values.min())
-        return (float(min(values.min(), *known)), span if span > 0 else 1.0)
+        # Python floats: a span past the largest float is inf, without a warning.
+        span = float(values.max()) - float(values.min())
+        low = float(min([values.min(), *known]))
+        return (low, span if 0 < span < math.inf else 1.0)
 
     def _reference(self) -> float:
         """f_ref: a little below the surface's floor and every run's values."""
@@ -317,8 +325,10 @@ class LossCurves(ipywidgets.VBox):
                 return
             steps = np.arange(last + 1, dtype=np.float32)
             shown = playback_steps(trajectory)
+            with np.errstate(over="ignore"):  # past the largest float: drawn at the top
+                above = trajectory.values - self.reference
             pairs = (
-                (marks.loss, marks.loss_marker, trajectory.values - self.reference),
+                (marks.loss, marks.loss_marker, above),
                 (marks.gradient, marks.gradient_marker, trajectory.grad_norms),
             )
             for line, marker, values in pairs:

@@ -11,12 +11,12 @@ from lossviz_widgets.engine import get_surface
 from lossviz_widgets.exercises import convexity as convexity_module
 from lossviz_widgets.exercises._concepts import (
     CROSSING_SHARE,
-    ConceptMap,
     chord_gap,
     crossing_tolerance,
 )
 from lossviz_widgets.exercises.convexity import SURFACES, ConvexityChord
 from lossviz_widgets.model import LandscapeModel
+from lossviz_widgets.views import ContourView
 
 CONVEX = [name for name in SURFACES if get_surface(name).convex]
 NOT_CONVEX = [name for name in SURFACES if not get_surface(name).convex]
@@ -205,12 +205,17 @@ def test_a_click_moves_the_nearer_point():
     assert exercise.view.notice.text == ""
 
 
-def test_a_concept_map_without_a_callback_ignores_clicks():
-    view = ConceptMap(LandscapeModel("convex_bowl", runs=[]))
+def test_a_map_with_a_click_callback_gets_the_point_and_starts_no_run():
+    clicked = []
+    model = LandscapeModel("convex_bowl", runs=[])
+    view = ContourView(model, on_click=lambda x, y: clicked.append((x, y)))
 
     click(view.surface_marks.hatch, 0.5, 0.5)
+    click(view.surface_marks.image, 50.0, -0.5)  # outside: moved onto the edge
 
+    assert clicked == [(0.5, 0.5), (model.surface.domain.x_max, -0.5)]
     assert view.notice.text == ""
+    assert model.runs == []
 
 
 def test_a_new_surface_moves_the_points_and_clears_the_verdict():

@@ -9,11 +9,9 @@ exercise wants them and carries the exercise's own marks on top.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import bqplot
 import numpy as np
 
 from lossviz_widgets.engine import (
@@ -25,14 +23,11 @@ from lossviz_widgets.engine import (
     sharpness,
 )
 from lossviz_widgets.engine.optimizers import GD, Optimizer
-from lossviz_widgets.model import LandscapeModel
-from lossviz_widgets.views import ContourView
 
 __all__ = [
     "CROSSING_SHARE",
     "STEADY",
     "ChordGap",
-    "ConceptMap",
     "WellCounts",
     "as_point",
     "chord_gap",
@@ -76,6 +71,7 @@ def send(widget: Any, **traits: Any) -> None:
 
     Examples
     --------
+    >>> import bqplot
     >>> line = bqplot.Lines(x=[0.0, 1.0], y=[0.0, 1.0])
     >>> send(line, x=float32([0.0, 2.0]), visible=False)
     >>> line.x.tolist(), line.visible
@@ -337,68 +333,3 @@ def settle_in_wells(
     labels[distance.min(axis=1) > reach] = "elsewhere"
     labels[np.array(run.status) == "diverged"] = "elsewhere"
     return WellCounts(ends, labels)
-
-
-class ConceptMap(ContourView):
-    """A contour map whose clicks go to a callback, with extra marks on top.
-
-    Parameters
-    ----------
-    model : LandscapeModel
-        The surface to draw; its runs are drawn too.
-    on_click : callable, optional
-        Called as ``on_click(x, y)`` with the point clicked, inside the
-        domain; clicks do nothing when it is None.
-    **kwargs
-        Passed to :class:`~lossviz_widgets.views.ContourView`.
-
-    Examples
-    --------
-    >>> clicked = []
-    >>> view = ConceptMap(LandscapeModel("convex_bowl", runs=[]),
-    ...                   on_click=lambda x, y: clicked.append((x, y)))
-    >>> click = {"event": "element_click", "data": {"click_x": 5.0, "click_y": 0.5}}
-    >>> view.surface_marks.image._handle_custom_msg(click, [])
-    >>> clicked, view.notice.text
-    ([(2.0, 0.5)], '')
-    >>> view.add_marks(bqplot.Lines(x=[0.0, 1.0], y=[0.0, 1.0], scales=view.scales))
-    >>> type(view.figure.marks[-1]).__name__
-    'Lines'
-    """
-
-    def __init__(
-        self,
-        model: LandscapeModel,
-        *,
-        on_click: Callable[[float, float], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._click_callback = on_click
-        self._extra_marks: list[bqplot.Mark] = []
-        super().__init__(model, **kwargs)
-
-    @property
-    def scales(self) -> dict[str, bqplot.Scale]:
-        """The ``x`` and ``y`` scales, for marks drawn over the map."""
-        return {"x": self.x_scale, "y": self.y_scale}
-
-    def add_marks(self, *marks: bqplot.Mark) -> None:
-        """Draw ``marks`` over everything else, the last one on top."""
-        self._extra_marks.extend(marks)
-        self.figure.marks = self._marks()
-
-    def _marks(self) -> list[bqplot.Mark]:
-        """Return the view's marks, then the exercise's own."""
-        return [*super()._marks(), *getattr(self, "_extra_marks", ())]
-
-    def _on_click(self, mark: Any, content: dict[str, Any]) -> None:
-        """Pass the point clicked, moved into the domain, to the callback."""
-        data = content.get("data") or {}
-        x, y = data.get("click_x"), data.get("click_y")
-        numbers = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y))
-        if not numbers:
-            message = f"a click must report finite click_x and click_y, got {data!r}"
-            raise ValueError(message)
-        if self._click_callback is not None:
-            cx, cy = self.model.surface.domain.clip(x, y)
-            self._click_callback(float(cx), float(cy))

@@ -22,7 +22,6 @@ from traitlets import Float, Tuple, Unicode, observe, validate
 from lossviz_widgets.engine import get_surface
 from lossviz_widgets.exercises._concepts import (
     ChordGap,
-    ConceptMap,
     as_point,
     chord_gap,
     crossing_tolerance,
@@ -32,6 +31,7 @@ from lossviz_widgets.exercises._concepts import (
 from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.notices import guarded
+from lossviz_widgets.views import ContourView
 
 __all__ = ["SURFACES", "ConvexityChord"]
 
@@ -106,7 +106,7 @@ class ConvexityChord(Exercise):
         The student's verdict: None, ``"convex"`` or ``"not convex"``.
     chord : ChordGap
         The surface along the segment and the chord.
-    view, profile : ConceptMap, bqplot.Figure
+    view, profile : ContourView, bqplot.Figure
         The map, where a click moves the nearer point, and the chord picture.
 
     Examples
@@ -158,7 +158,7 @@ class ConvexityChord(Exercise):
             if point is not None and not bool(domain.contains(*as_point(name, point))):
                 message = f"{name} must lie in the domain {domain}, got {point!r}"
                 raise ValueError(message)
-        self.view = ConceptMap(
+        self.view = ContourView(
             self.model, on_click=self._move_nearer, convexity=hint, width=width
         )
         self._build_marks()

@@ -27,7 +27,7 @@ from lossviz_widgets.exercises._mini import (
     saddle_points,
 )
 from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
-from lossviz_widgets.model import LandscapeModel, Run
+from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.notices import guarded
 from lossviz_widgets.views import ContourView
 
@@ -106,15 +106,14 @@ class SaddleField(Exercise):
             message = f"surface must be one of {names}, got {surface!r}"
             raise ValueError(message)
         self.tolerance_share = check_number("tolerance", tolerance, 1e-3, 0.2)
-        # The map moves the selected run's start on a click; this hidden run
-        # takes that move, so that here a click only marks a point.
-        hidden = Run("gd", visible=False)
-        self.model = LandscapeModel(surface, [hidden], steps=1)
-        self.contour = ContourView(self.model, quiver=True, width=400)
+        # No run: here a click on the map marks a point.
+        self.model = LandscapeModel(surface, [], steps=1)
+        self.contour = ContourView(
+            self.model, quiver=True, width=400, on_click=self.mark
+        )
         self.magnitude = MagnitudeMap(self.contour)
-        contour_scales = {"x": self.contour.x_scale, "y": self.contour.y_scale}
         self.mark_dots = (
-            dots(contour_scales, self.model.surface.domain.center),
+            dots(self.contour.scales, self.model.surface.domain.center),
             self.magnitude.dots,
         )
         self.surface_choice = ipywidgets.Dropdown(
@@ -132,18 +131,12 @@ class SaddleField(Exercise):
 
         guard = guarded(self.notice, log, "marking a point")
         self._on_click = guard(self._click)
-        for mark in (
-            self.contour.surface_marks.image,
-            self.contour.surface_marks.hatch,
-            self.magnitude.image,
-        ):
-            mark.on_element_click(self._on_click)
+        self.magnitude.image.on_element_click(self._on_click)
         self.clear_button.on_click(guard(lambda _: self.clear_marks()))
         self.surface_choice.observe(guard(self._choose), names="value")
         self.model.observe(guard(self._surface_changed), names="critical")
         self.observe(guard(self._draw_marks), names="marked")
-        # The exercise's runs never change, so the map keeps this mark.
-        self.contour.figure.marks = [*self.contour.figure.marks, self.mark_dots[0]]
+        self.contour.add_marks(self.mark_dots[0])
         self._surface_changed()
 
     # -- building and drawing ------------------------------------------------

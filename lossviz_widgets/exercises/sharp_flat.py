@@ -21,7 +21,6 @@ from traitlets import Float, observe, validate
 from lossviz_widgets.engine import get_surface, stable_step_size
 from lossviz_widgets.engine.optimizers import NoisyGD
 from lossviz_widgets.exercises._concepts import (
-    ConceptMap,
     WellCounts,
     float32,
     settle_in_wells,
@@ -30,6 +29,7 @@ from lossviz_widgets.exercises._concepts import (
 from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.model import MAX_STEPS, LandscapeModel
 from lossviz_widgets.notices import guarded
+from lossviz_widgets.views import ContourView
 
 __all__ = ["MAJORITY", "NOISE_RANGE", "SharpFlatMinima"]
 
@@ -94,7 +94,7 @@ class SharpFlatMinima(Exercise):
         Where the runs ended and the well each settled in.
     tried : dict of float to float
         The share of runs in the flat well at each noise level tried.
-    view : ConceptMap
+    view : ContourView
         The wells, the starts and the ends coloured by well.
     trend : bqplot.Figure
         The share in the flat well against the noise levels tried.
@@ -156,7 +156,8 @@ class SharpFlatMinima(Exercise):
         self.tried: dict[float, float] = {}
 
         self.model = LandscapeModel(self.surface, runs=[])
-        self.view = ConceptMap(self.model, width=width)
+        # A click on this map means nothing: the starts are the exercise's.
+        self.view = ContourView(self.model, width=width, on_click=lambda x, y: None)
         self._build_marks()
         self._build_trend(width)
         self.noise_slider = ipywidgets.FloatSlider(

@@ -10,6 +10,7 @@ sends nothing: frame markers follow the player in the browser.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -81,6 +82,11 @@ class ContourView(ipywidgets.VBox):
     height : int, optional
         Height in pixels, at least 150; by default the plot area takes the
         shape of the domain, within a factor of 2 of a square.
+    on_click : callable, optional
+        Called as ``on_click(x, y)`` with the point clicked, moved into the
+        domain, instead of moving the start of the selected run: for
+        pictures where a click means something else (marking a point,
+        moving a chord's end).
 
     Attributes
     ----------
@@ -92,6 +98,9 @@ class ContourView(ipywidgets.VBox):
         The marks of each run.
     aspect : float
         Screen length of one unit of y over that of one unit of x.
+    scales : dict
+        The ``x`` and ``y`` scales, for marks drawn over the map with
+        :meth:`add_marks`.
 
     Examples
     --------
@@ -123,6 +132,7 @@ class ContourView(ipywidgets.VBox):
         colormap: str = "viridis",
         width: int = 480,
         height: int | None = None,
+        on_click: Callable[[float, float], None] | None = None,
         **kwargs: Any,
     ) -> None:
         if not isinstance(model, LandscapeModel):
@@ -134,7 +144,12 @@ class ContourView(ipywidgets.VBox):
         if height is not None and not (isinstance(height, int) and height >= 150):
             message = f"height must be None or a whole number >= 150, got {height!r}"
             raise ValueError(message)
+        if on_click is not None and not callable(on_click):
+            message = f"on_click must be a function of (x, y) or None, got {on_click!r}"
+            raise TypeError(message)
         self.model = model
+        self._click_callback = on_click
+        self._extra_marks: list[bqplot.Mark] = []
         self.notice = Notice()
         self._size = (width, height)
         self._domain = _domain(model.grid)
@@ -208,10 +223,37 @@ class ContourView(ipywidgets.VBox):
         )
         self._fit_layout(domain)
 
+    @property
+    def scales(self) -> dict[str, bqplot.Scale]:
+        """The ``x`` and ``y`` scales of the map."""
+        return {"x": self.x_scale, "y": self.y_scale}
+
+    def add_marks(self, *marks: bqplot.Mark) -> None:
+        """Draw ``marks`` over everything the view draws, the last on top.
+
+        Parameters
+        ----------
+        *marks : bqplot.Mark
+            Marks on :attr:`scales`; they stay on top when runs come and go.
+
+        Examples
+        --------
+        >>> import bqplot
+        >>> from lossviz_widgets.model import LandscapeModel
+        >>> view = ContourView(LandscapeModel("convex_bowl", steps=10))
+        >>> chord = bqplot.Lines(x=[0.0, 1.0], y=[0.0, 1.0], scales=view.scales)
+        >>> view.add_marks(chord)
+        >>> view.figure.marks[-1] is chord
+        True
+        """
+        self._extra_marks.extend(marks)
+        self.figure.marks = self._marks()
+
     def _marks(self) -> list[bqplot.Mark]:
         """All marks, bottom to top."""
         marks = [*self.surface_marks.marks, *self.critical_marks.marks]
-        return marks + [mark for run in self.run_marks.values() for mark in run.marks]
+        marks += [mark for run in self.run_marks.values() for mark in run.marks]
+        return marks + self._extra_marks
 
     def _fit_layout(self, domain: Domain) -> None:
         """Size the figure so the plot area takes the shape of the domain."""
@@ -345,6 +387,10 @@ class ContourView(ipywidgets.VBox):
         if not numbers:
             message = f"a click must report finite click_x and click_y, got {data!r}"
             raise ValueError(message)
+        if self._click_callback is not None:
+            cx, cy = self._domain.clip(x, y)
+            self._click_callback(float(cx), float(cy))
+            return
         run = self.model.selected_run
         if run is None:
             self.notice.show("Add a run first: a click sets where it starts.", "info")
@@ -386,7 +432,9 @@ class ContourView(ipywidgets.VBox):
         if self.comm is None:
             return
         for name in ("grid", "critical", "runs"):
-            self.model.unobserve(self._handlers[name], names=name)
+            # A view whose building failed half-way never observed the model.
+            with contextlib.suppress(ValueError):
+                self.model.unobserve(self._handlers[name], names=name)
         for run, marks in self.run_marks.items():
             run.unobserve(self._handlers["run"], names=_RUN_TRAITS)
             marks.close()

@@ -64,7 +64,7 @@ def test_a_diverged_run_never_arrives():
 
 
 def test_defaults_race_gd_against_momentum_at_the_same_rate():
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
 
     gd_run, momentum_run = race.model.runs
     assert race.model.surface.name == "banana"
@@ -77,7 +77,7 @@ def test_defaults_race_gd_against_momentum_at_the_same_rate():
 
 
 def test_the_answer_holds_settings_arrivals_and_winner():
-    answer = MomentumRace().answer
+    answer = MomentumRace(momentum=0.9).answer
 
     assert json.loads(json.dumps(answer)) == answer
     assert answer == {
@@ -92,7 +92,7 @@ def test_the_answer_holds_settings_arrivals_and_winner():
 
 
 def test_the_board_says_who_arrived_when():
-    board = MomentumRace().board.value
+    board = MomentumRace(momentum=0.9).board.value
 
     assert "GD: within 0.05 of the minimum from step 318" in board
     assert "Momentum: within 0.05 of the minimum from step 68" in board
@@ -103,14 +103,14 @@ def test_the_board_says_who_arrived_when():
 
 
 def test_the_check_passes_when_momentum_wins():
-    verdict = MomentumRace().check()
+    verdict = MomentumRace(momentum=0.9).check()
 
     assert verdict.passed, str(verdict)
     assert "momentum won by 250 steps (68 against 318)" in verdict.right
 
 
 def test_no_momentum_is_a_tie_and_fails():
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
 
     race.momentum_slider.value = 0.0
 
@@ -125,7 +125,7 @@ def test_no_momentum_is_a_tie_and_fails():
 
 
 def test_too_much_momentum_loses_the_race():
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
 
     race.momentum_slider.value = 0.99
 
@@ -138,7 +138,7 @@ def test_too_much_momentum_loses_the_race():
 
 
 def test_at_a_small_rate_only_momentum_arrives():
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
 
     race.lr_slider.value = 1e-3
 
@@ -207,7 +207,7 @@ def test_bad_settings_are_refused_with_a_message(kwargs, error, message):
 
 
 def test_new_momentum_reruns_only_the_momentum_run(wire):
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
     gd_run, momentum_run = race.model.runs
     gd_path = race.contour.run_marks[gd_run].path
     momentum_path = race.contour.run_marks[momentum_run].path
@@ -222,7 +222,7 @@ def test_new_momentum_reruns_only_the_momentum_run(wire):
 
 
 def test_an_error_while_changing_the_race_shows_in_the_notice(monkeypatch):
-    race = MomentumRace()
+    race = MomentumRace(momentum=0.9)
 
     def refuse(**kwargs: float) -> None:
         raise ValueError("no momentum today")
@@ -231,3 +231,16 @@ def test_an_error_while_changing_the_race_shows_in_the_notice(monkeypatch):
     race.momentum_slider.value = 0.5
 
     assert race.notice.text == "Error while changing the race: no momentum today"
+
+
+def test_by_default_the_student_still_has_to_add_momentum():
+    race = MomentumRace()
+
+    verdict = race.check()
+
+    assert race.answer["momentum"] == 0.0
+    assert race.answer["winner"] == "tie"
+    assert not verdict.passed
+    assert any("give it momentum" in item for item in verdict.wrong)
+    race.momentum_slider.value = 0.9
+    assert race.check().passed

@@ -92,7 +92,9 @@ class MomentumRace(Exercise):
     lr : float
         The learning rate of both runs, in ``[1e-5, 0.1]``.
     momentum : float
-        The momentum of the second run, in ``[0, 0.99]``.
+        The momentum of the second run, in ``[0, 0.99]``; 0 by default, so
+        that both runs start as plain gradient descent until the student
+        gives the second one momentum.
     steps : int
         Steps each run takes, in ``[10, 2000]``.
     tolerance : float
@@ -113,7 +115,7 @@ class MomentumRace(Exercise):
 
     Examples
     --------
-    >>> race = MomentumRace()
+    >>> race = MomentumRace(momentum=0.9)
     >>> race.answer["gd_steps"], race.answer["momentum_steps"]
     (318, 68)
     >>> race.answer["winner"], race.check().passed
@@ -133,7 +135,7 @@ class MomentumRace(Exercise):
     def __init__(
         self,
         lr: float = 1e-2,
-        momentum: float = 0.9,
+        momentum: float = 0.0,
         *,
         steps: int = 400,
         tolerance: float = 0.05,

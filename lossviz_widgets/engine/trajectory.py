@@ -26,6 +26,9 @@ __all__ = ["MAX_STEPS", "STATUSES", "Endpoints", "Trajectory", "descend", "endpo
 #: The most steps one call may take; a longer run is refused with a message.
 MAX_STEPS = 100_000
 
+# At most this many points go to one call of f when a history is evaluated.
+_VALUE_BLOCK = 1 << 16
+
 
 def _validate_steps(steps: object) -> int:
     """Return ``steps`` as an int in ``[0, MAX_STEPS]`` or raise."""
@@ -287,16 +290,21 @@ def _unguarded(
     grads = np.empty((steps + 1, count, 2))
 
     point = starts
-    value = surface.value_at(point)
     grad = surface.grad_at(point)
     state = optimizer.init(point)
-    points[0], values[0], grads[0] = point, value, grad
+    points[0], grads[0] = point, grad
     for number in range(1, steps + 1):
         hessian = surface.hessian_at(point) if optimizer.needs_hessian else None
         point, state = optimizer.update_unchecked(state, point, grad, hessian)
-        value = surface.value_at(point)
         grad = surface.grad_at(point)
-        points[number], values[number], grads[number] = point, value, grad
+        points[number], grads[number] = point, grad
+
+    # No optimizer reads f, so it is evaluated over the whole history at
+    # once rather than step by step, where a call costs far more than the
+    # arithmetic on a few points; in blocks, so large batches stay small.
+    rows = max(1, _VALUE_BLOCK // count)
+    for begin in range(0, steps + 1, rows):
+        values[begin : begin + rows] = surface.value_at(points[begin : begin + rows])
     return points, values, grads
 
 

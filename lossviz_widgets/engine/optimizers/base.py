@@ -113,7 +113,11 @@ def divide_or_zero(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray
 
     """
     nonzero = denominator != 0
-    out = np.zeros(np.broadcast_shapes(numerator.shape, denominator.shape))
+    # The usual case, checked first: a masked division of a few points
+    # costs several times a plain one, and an optimizer divides every step.
+    if nonzero.all():
+        return np.true_divide(numerator, denominator)
+    out = np.zeros(np.broadcast(numerator, denominator).shape)
     return np.divide(numerator, denominator, out=out, where=nonzero)
 
 

@@ -129,9 +129,19 @@ def test_colour_maps_follow_matplotlib(name):
     assert np.abs(ours - reference).max() <= 6
 
 
-def test_unknown_colour_map_is_refused_with_the_names_allowed():
+@pytest.mark.parametrize("name", ["jet", ["viridis"], None], ids=repr)
+def test_unknown_colour_map_is_refused_with_the_names_allowed(name):
     with pytest.raises(ValueError, match=r"colormap must be one of \['magma', 'vir"):
-        colorize(np.zeros((2, 2)), "jet")
+        colorize(np.zeros((2, 2)), name)
+
+
+def test_each_picture_gets_colours_of_its_own():
+    first = colorize([[0.0, 1.0]])
+    first[:] = 7  # the colour map's table, shared by every call, stays as it was
+
+    again = colorize([[0.0, 1.0]])
+
+    assert [tuple(p[:3]) for p in again[0]] == [VIRIDIS_LOW, VIRIDIS_HIGH]
 
 
 def test_colorize_refuses_values_that_are_not_a_2d_grid():

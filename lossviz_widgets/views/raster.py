@@ -15,6 +15,7 @@ top row first, and :func:`encode_png` turns the rows over accordingly.
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from dataclasses import dataclass
@@ -59,7 +60,9 @@ COLORMAPS = {
 LOG_SPREAD = 50.0
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_COMPRESSION = 6
+# zlib's fastest level: a third of the time of its default on colour-mapped
+# surfaces, for about 19 KB instead of 12 KB at 150 × 150.
+_COMPRESSION = 1
 
 # The hatch of the convexity overlay: stripe period and width in pixels,
 # and the RGBA of stripes and of the tint between them.
@@ -69,11 +72,17 @@ _STRIPE = (255, 255, 255, 100)
 _TINT = (255, 255, 255, 30)
 
 
-def _lookup_table(name: str) -> np.ndarray:
-    """Return the 256 × 3 uint8 colours of a colour map, or raise."""
-    if name not in COLORMAPS:
+def _lookup_table(name: Any) -> np.ndarray:
+    """Return the 256 × 4 uint8 opaque RGBA colours of a colour map, or raise."""
+    if not isinstance(name, str) or name not in COLORMAPS:
         message = f"colormap must be one of {sorted(COLORMAPS)}, got {name!r}"
         raise ValueError(message)
+    return _built_table(name)
+
+
+@functools.cache
+def _built_table(name: str) -> np.ndarray:
+    """Build a colour map's table once; it is read-only, as callers share it."""
     anchors = np.array(
         [[int(code[i : i + 2], 16) for i in (1, 3, 5)] for code in COLORMAPS[name]],
         dtype=float,
@@ -81,7 +90,10 @@ def _lookup_table(name: str) -> np.ndarray:
     stops = np.linspace(0.0, 1.0, len(anchors))
     samples = np.linspace(0.0, 1.0, 256)
     channels = [np.interp(samples, stops, anchors[:, k]) for k in range(3)]
-    return np.stack(channels, axis=1).round().astype(np.uint8)
+    table = np.full((256, 4), 255, dtype=np.uint8)
+    table[:, :3] = np.stack(channels, axis=1).round()
+    table.flags.writeable = False
+    return table
 
 
 def prefers_log(values: Any) -> bool:
@@ -145,17 +157,20 @@ def colorize(values: Any, colormap: str = "viridis") -> np.ndarray:
         message = f"values must be a 2-D array (ny, nx), got shape {array.shape}"
         raise ValueError(message)
     finite = np.isfinite(array)
+    # Most grids are finite everywhere: then no mask is applied or copied.
+    everywhere = bool(finite.all())
+    known = array if everywhere else array[finite]
     shade = np.full(array.shape, 0.5)
-    if finite.any():
-        low, high = array[finite].min(), array[finite].max()
+    if known.size:
+        low, high = known.min(), known.max()
         if high > low:
-            shade = (np.where(finite, array, low) - low) / (high - low)
+            filled = array if everywhere else np.where(finite, array, low)
+            shade = (filled - low) / (high - low)
     index = np.rint(shade * 255).astype(np.intp)
 
-    rgba = np.zeros((*array.shape, 4), dtype=np.uint8)
-    rgba[..., :3] = table[index]
-    rgba[..., 3] = 255
-    rgba[~finite] = 0
+    rgba = table.take(index, axis=0)
+    if not everywhere:
+        rgba[~finite] = 0
     return rgba
 
 

@@ -31,8 +31,14 @@ def senders(wire, *widgets):
 
 def drawn_arrays(view):
     """Every coordinate array the view's marks hold."""
-    marks = [view.mesh, view.markers, *view.figure.scatters]
+    marks = [view.mesh, *view.figure.scatters]
     return [getattr(mark, k) for mark in marks for k in ("x", "y", "z")]
+
+
+def lines_and_markers(view):
+    """The lines of the runs, then their markers, in the order of the runs."""
+    marks = list(view.run_marks.values())
+    return [m.line for m in marks], [m.marker for m in marks]
 
 
 def test_the_mesh_is_float32_finite_and_on_its_own_grid(model):
@@ -107,24 +113,26 @@ def test_the_scale_can_be_chosen(scale):
     assert view.log_scale is (scale == "log")
 
 
-def test_markers_hold_every_frame_with_the_start_repeated(model):
+def test_each_run_has_a_marker_holding_every_frame_with_the_start_repeated(model):
     view = SurfaceView3D(model)
 
-    x, y = view.markers.x, view.markers.y
-    assert x.shape == y.shape == view.markers.z.shape == (62, 2)
-    assert view.markers.x.dtype == np.float32
-    for column, run in enumerate(model.runs):
+    for run in model.runs:
+        marker = view.run_marks[run].marker
+        x, y = marker.x, marker.y
+        assert x.shape == y.shape == marker.z.shape == (62, 1)
+        assert x.dtype == np.float32
         # Momentum overshoots the domain: points outside sit on its edge.
         points = np.clip(run.trajectory.points, -5.0, 5.0)
-        np.testing.assert_allclose(x[0, column], points[0, 0], rtol=1e-6)
-        np.testing.assert_allclose(x[1:, column], points[:, 0], rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(y[1:, column], points[:, 1], rtol=1e-5, atol=1e-5)
-    assert view.markers.sequence_index == model.frame + 1
+        np.testing.assert_allclose(x[0, 0], points[0, 0], rtol=1e-6)
+        np.testing.assert_allclose(x[1:, 0], points[:, 0], rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(y[1:, 0], points[:, 1], rtol=1e-5, atol=1e-5)
+        assert marker.sequence_index == model.frame + 1
+        assert marker.color.item() == run.color
 
 
 def test_runs_float_just_above_the_surface(model):
     view = SurfaceView3D(model)
-    z = view.markers.z[1:, 0]
+    z = view.run_marks[model.runs[0]].marker.z[1:, 0]
     values = model.runs[0].trajectory.values
 
     lift = z - values
@@ -138,7 +146,7 @@ def test_a_line_follows_the_surface_between_distant_steps():
     model.runs[0].set_hyperparameter("lr", 1.0)  # jumps to (-2, -2) and back
 
     view = SurfaceView3D(model)
-    line = view.figure.scatters[-1]
+    line = view.run_marks[model.runs[0]].line
 
     assert len(line.x) > 4 * 10
     heights = model.surface.value(line.x.astype(float), line.y.astype(float))
@@ -155,9 +163,8 @@ def test_a_surface_change_sends_the_mesh_once_in_under_200_kilobytes(model, wire
     mesh_updates = wire.updates(view.mesh)
     assert len(mesh_updates) == 1
     assert set(mesh_updates[0].state) == {"x", "y", "z", "color"}
-    assert len(wire.updates(view.markers)) == 1
-    for line in view.figure.scatters[:-1]:
-        assert len(wire.updates(line)) == 1
+    for mark in view.figure.scatters:
+        assert len(wire.updates(mark)) == 1
     assert wire.updates(view.notice) == []
     assert wire.size < 200_000
     assert all(np.all(np.isfinite(a)) for a in drawn_arrays(view))
@@ -184,18 +191,33 @@ def test_a_frame_change_sends_nothing(model, wire):
     assert wire.messages == []
 
 
-def test_a_learning_rate_change_redraws_that_run_and_the_markers(model, wire):
+def test_a_learning_rate_change_sends_that_run_only(model, wire):
     view = SurfaceView3D(model)
-    first, second = view.figure.scatters[-2:]
+    changed = view.run_marks[model.runs[1]]
     wire.reset()
 
     model.runs[1].set_hyperparameter("lr", 0.002)
 
-    assert senders(wire, view.mesh, view.markers, first, second) == [
-        view.markers,
-        second,
-    ]
-    assert len(wire.updates(view.markers)) == 1
+    marks = [view.mesh, *view.figure.scatters]
+    assert senders(wire, *marks) == [changed.line, changed.marker]
+    (update,) = wire.updates(changed.marker)
+    assert set(update.state) == {"x", "y", "z"}
+    np.testing.assert_allclose(
+        changed.marker.x[1:, 0], model.runs[1].trajectory.points[:, 0], rtol=1e-5
+    )
+
+
+def test_a_colour_change_sends_that_run_s_colour_only(model, wire):
+    view = SurfaceView3D(model)
+    changed = view.run_marks[model.runs[0]]
+    wire.reset()
+
+    model.runs[0].color = "#123456"
+
+    marks = [view.mesh, *view.figure.scatters]
+    assert senders(wire, *marks) == [changed.line, changed.marker]
+    assert [set(m.state) for m in wire.updates()] == [{"color"}, {"color"}]
+    assert changed.marker.color.item() == "#123456"
 
 
 def test_a_steps_change_leaves_the_mesh_alone(model, wire):
@@ -206,36 +228,45 @@ def test_a_steps_change_leaves_the_mesh_alone(model, wire):
 
     assert wire.updates(view.mesh) == []
     assert wire.updates(view.notice) == []
-    assert view.markers.x.shape == (27, 2)
-    assert len(wire.updates(view.markers)) == 1
-    for line in view.figure.scatters[:-1]:
-        assert len(wire.updates(line)) == 1
+    for marks in view.run_marks.values():
+        assert marks.marker.x.shape == (27, 1)
+    for mark in view.figure.scatters:
+        assert len(wire.updates(mark)) == 1
 
 
-def test_runs_added_and_removed_get_and_lose_their_lines(model):
+def test_runs_added_and_removed_get_and_lose_their_marks(model):
     view = SurfaceView3D(model)
-    old = view.figure.scatters[-1]
+    old = view.run_marks[model.runs[1]]
 
-    model.add_run("adam", color="#000000")
+    added = model.add_run("adam", color="#000000")
     model.remove_run(1)
 
-    lines = [s for s in view.figure.scatters if s is not view.markers]
-    assert len(lines) == 2
-    assert old not in view.figure.scatters
-    assert old.comm is None  # closed
-    assert view.markers.x.shape == (62, 2)
-    np.testing.assert_allclose(view.markers.color[1], [0.0, 0.0, 0.0, 1.0])
+    assert list(view.run_marks) == model.runs
+    lines, markers = lines_and_markers(view)
+    assert view.figure.scatters == [lines[0], markers[0], lines[1], markers[1]]
+    assert old.line.comm is None  # closed
+    assert old.marker.comm is None
+    new = view.run_marks[added]
+    assert new.marker.x.shape == (62, 1)
+    assert new.marker.color.item() == new.line.color.item() == "#000000"
+    np.testing.assert_allclose(
+        new.marker.y[1:, 0], added.trajectory.points[:, 1], rtol=1e-5, atol=1e-5
+    )
 
 
 def test_a_hidden_run_has_no_line_and_no_marker(model):
     view = SurfaceView3D(model)
+    first, second = view.run_marks.values()
 
     model.runs[0].visible = False
 
-    assert not view.figure.scatters[-2].visible
-    assert view.markers.x.shape == (62, 1)
-    model.runs[1].visible = False
-    assert not view.markers.visible
+    assert not first.line.visible
+    assert not first.marker.visible
+    assert second.line.visible
+    assert second.marker.visible
+    model.runs[0].visible = True
+    assert first.line.visible
+    assert first.marker.visible
 
 
 def test_a_diverged_run_stops_at_its_last_good_step_inside_the_box():
@@ -245,13 +276,13 @@ def test_a_diverged_run_stops_at_its_last_good_step_inside_the_box():
     assert trajectory.diverged_at == 9
 
     view = SurfaceView3D(model)
-    line = view.figure.scatters[-1]
+    line, marker = view.run_marks[model.runs[0]].marks
 
     assert line.x[-1] == line.y[-1] == 2.0  # step 8 at (256, 256), on the edge
     assert np.abs(line.x).max() <= 2.0
     assert np.abs(line.y).max() <= 2.0
     assert playback_steps(trajectory)[-1] == 8
-    assert np.all(view.markers.x[9:, 0] == 2.0)  # frames 8 to 40
+    assert np.all(marker.x[9:, 0] == 2.0)  # frames 8 to 40
 
 
 def test_an_all_nan_surface_is_reported_and_nothing_bad_is_sent(wire):
@@ -286,17 +317,35 @@ def test_values_missing_in_part_of_the_domain_are_drawn_at_the_top():
     assert view.mesh.z[view.mesh.x < 0].min() == view.mesh.z.max()
 
 
-def test_the_player_moves_the_markers_in_the_browser(model):
+def test_the_player_moves_every_marker_in_the_browser(model):
     view = SurfaceView3D(model)
     play = ipywidgets.Play(min=1, max=61)
 
     view.follow(play)
     view.follow(play)
 
-    (link,) = view.links
-    assert isinstance(link, Link)
-    assert link.source == (play, "value")
-    assert link.target == (view.markers, "sequence_index")
+    _, markers = lines_and_markers(view)
+    assert len(view.links) == 2
+    for link, marker in zip(view.links, markers, strict=True):
+        assert isinstance(link, Link)
+        assert link.source == (play, "value")
+        assert link.target == (marker, "sequence_index")
+
+
+def test_runs_added_later_follow_the_player_and_removed_ones_unlink(model):
+    view = SurfaceView3D(model)
+    play = ipywidgets.Play(min=1, max=61)
+    view.follow(play)
+    first_link = view.links[0]
+
+    added = model.add_run("adam")
+    model.remove_run(0)
+
+    links = view.links
+    assert len(links) == 2
+    assert links[-1].target == (view.run_marks[added].marker, "sequence_index")
+    assert links[-1].source == (play, "value")
+    assert first_link.comm is None  # closed with its run's marks
 
 
 def test_pylab_current_figure_is_left_as_it_was(model):
@@ -370,3 +419,15 @@ def test_a_kernel_serialises_and_displays_the_view():
     state = notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]
     names = {model["model_name"] for model in state["state"].values()}
     assert {"FigureModel", "MeshModel", "ScatterModel"} <= names
+    # Each marker went through the kernel as 32 frames (30 steps, the start
+    # twice), a buffer per frame and coordinate.
+    markers = [
+        model
+        for model in state["state"].values()
+        if model["state"].get("description") == "marker"
+    ]
+    assert len(markers) == 2
+    for marker in markers:
+        assert len(marker["state"]["x"]) == 32
+        assert marker["state"]["x"][0] == {"dtype": "float32", "shape": [1]}
+        assert len(marker["buffers"]) == 3 * 32

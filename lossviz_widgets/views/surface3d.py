@@ -7,35 +7,29 @@ decades, the same choice the contour picture makes; the caption says which
 scale is shown.
 
 Each run is a line lying on the surface, up to its last good step, and a
-marker per run follows playback in the browser: its positions for every
-frame are sent once, and the ``Play`` widget's value, linked in the
-browser, picks the frame. Points outside the domain are drawn on its edge.
-
-Marks are made with the ``ipyvolume.pylab`` functions, which build widget
-states that a kernel serialises; pylab's global current figure is set
-only while this view draws and restored afterwards.
+marker of its own that follows playback in the browser: its positions for
+every frame are sent once, and the ``Play`` widget's value, linked in the
+browser, picks the frame. A change to one run sends that run's marks only.
+Points outside the domain are drawn on its edge. The marks themselves are
+made in :mod:`~lossviz_widgets.views.surface3d_marks`.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any
 
-import ipyvolume
-import ipyvolume.pylab
 import ipywidgets
 import numpy as np
 from bqplot import ColorScale
-from PIL import ImageColor
 
 from lossviz_widgets.engine import Grid, Surface, evaluate_grid, log_values
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
 from lossviz_widgets.views.playback import playback_steps
 from lossviz_widgets.views.raster import COLORMAPS, prefers_log
+from lossviz_widgets.views.surface3d_marks import RunMarks3D, new_figure, new_mesh
 
 __all__ = ["SurfaceView3D"]
 
@@ -63,50 +57,6 @@ _LIFT = 0.015
 # the millisecond of the change, hiding the marks; 1 ms is immediate.
 _ANIMATION = 1.0
 _RUN_TRAITS = ["trajectory", "color", "visible"]
-
-
-@contextmanager
-def _drawing_on(figure: ipyvolume.Figure) -> Iterator[None]:
-    """Make ``figure`` pylab's current figure inside the block only."""
-    current = ipyvolume.pylab.current
-    saved = (current.figure, current.container, current.material)
-    current.figure, current.material = figure, None
-    try:
-        with warnings.catch_warnings():
-            # pylab passes options that its own Scatter does not declare.
-            warnings.filterwarnings(
-                "ignore", "Passing unrecognized arguments", DeprecationWarning
-            )
-            yield
-    finally:
-        current.figure, current.container, current.material = saved
-
-
-def _new_figure(**options: Any) -> ipyvolume.Figure:
-    """Create a figure with pylab, leaving pylab's registry as it was."""
-    current = ipyvolume.pylab.current
-    saved = (current.figure, current.container, current.material)
-    key = object()
-    try:
-        figure = ipyvolume.pylab.figure(key=key, controls=False, **options)
-        # The legend and container pylab adds are never shown here.
-        container = current.containers.pop(key)
-        current.figures.pop(key)
-        container.legend.close()
-        container.close()
-    finally:
-        current.figure, current.container, current.material = saved
-    return figure
-
-
-def _rgba(color: str) -> tuple[float, float, float, float]:
-    """Return a CSS colour as RGBA floats in [0, 1]; grey if unreadable."""
-    try:
-        rgb = ImageColor.getrgb(color)
-    except ValueError:
-        log.warning("cannot read the colour %r; drawing it grey", color)
-        rgb = (128, 128, 128)
-    return (rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, 1.0)
 
 
 def _held(*widgets: ipywidgets.Widget) -> ExitStack:
@@ -168,13 +118,14 @@ class SurfaceView3D(ipywidgets.VBox):
     Attributes
     ----------
     figure : ipyvolume.Figure
-        The 3D picture; ``figure.scatters`` holds one line per run, then
-        ``markers``.
+        The 3D picture; ``figure.scatters`` holds each run's line and
+        marker, run after run.
     mesh : ipyvolume.Mesh
         The surface, coloured through ``color_scale`` by height.
-    markers : ipyvolume.Scatter
-        Positions of shape ``(steps + 2, runs)``: the start, then frames 0 to
-        ``steps``; ``sequence_index`` picks the frame shown.
+    run_marks : dict of Run to RunMarks3D
+        Each run's line and marker. A marker's positions have the shape
+        ``(steps + 2, 1)``: the start, then frames 0 to ``steps``; its
+        ``sequence_index`` picks the frame shown.
     log_scale : bool
         Whether the heights are on a log scale now.
     caption, notice : ipywidgets.HTML
@@ -187,7 +138,8 @@ class SurfaceView3D(ipywidgets.VBox):
     >>> view = SurfaceView3D(model, resolution=40)
     >>> view.mesh.z.shape, view.mesh.z.dtype.name, view.log_scale
     ((1600,), 'float32', True)
-    >>> view.markers.x.shape  # the start, then frames 0 to 50, for one run
+    >>> marker = view.run_marks[model.runs[0]].marker
+    >>> marker.x.shape  # the start, then frames 0 to 50
     (52, 1)
     >>> model.surface = "convex_bowl"
     >>> view.log_scale, view.figure.animation
@@ -222,8 +174,8 @@ class SurfaceView3D(ipywidgets.VBox):
         self._surface = model.surface
         self._range = (0.0, 1.0)
         self._lift = 0.0
-        self._lines: dict[Run, ipyvolume.Scatter] = {}
-        self._links: tuple[ipywidgets.Widget, ...] = ()
+        self.run_marks: dict[Run, RunMarks3D] = {}
+        self._play: ipywidgets.Play | None = None
 
         guard = guarded(self.notice, log, "drawing the 3D surface")
         self._on_run = guard(self._run_changed)
@@ -238,14 +190,14 @@ class SurfaceView3D(ipywidgets.VBox):
 
     @property
     def links(self) -> tuple[ipywidgets.Widget, ...]:
-        """The browser-side links made by :meth:`follow`."""
-        return self._links
+        """The browser-side links made by :meth:`follow`, one per run."""
+        return tuple(m.link for m in self.run_marks.values() if m.link is not None)
 
     def follow(self, play: ipywidgets.Play) -> None:
         """Move the markers with ``play`` in the browser, without the kernel.
 
-        ``play.value`` ``v`` shows frame ``v − 1``. Following another
-        ``Play`` drops the link to the previous one.
+        ``play.value`` ``v`` shows frame ``v − 1``. Runs added later follow
+        it too. Following another ``Play`` drops the links to the previous one.
 
         Parameters
         ----------
@@ -258,22 +210,22 @@ class SurfaceView3D(ipywidgets.VBox):
         >>> from lossviz_widgets.model import LandscapeModel
         >>> view = SurfaceView3D(LandscapeModel("himmelblau", steps=20))
         >>> view.follow(ipywidgets.Play(min=1, max=21))
-        >>> view.links[0].target == (view.markers, "sequence_index")
+        >>> (marks,) = view.run_marks.values()
+        >>> view.links[0].target == (marks.marker, "sequence_index")
         True
         """
         if not isinstance(play, ipywidgets.Play):
             message = f"play must be an ipywidgets.Play, got {play!r}"
             raise TypeError(message)
-        for link in self._links:
-            link.unlink()
-        target = (self.markers, "sequence_index")
-        self._links = (ipywidgets.jslink((play, "value"), target),)
+        self._play = play
+        for marks in self.run_marks.values():
+            marks.follow(play)
 
     # -- building --------------------------------------------------------
 
     def _build(self) -> None:
-        """Create the figure, the mesh, the markers and one line per run."""
-        self.figure = _new_figure(width=460, height=420)
+        """Create the figure, the mesh, and a line and a marker per run."""
+        self.figure = new_figure(width=460, height=420)
         self.figure.animation = _ANIMATION
         self.figure.camera_control = "orbit"
         # f goes up the z axis, so x and y lie as in the contour picture
@@ -285,41 +237,32 @@ class SurfaceView3D(ipywidgets.VBox):
         )
         grid = evaluate_grid(self._surface, self.resolution)
         X, Y = np.meshgrid(grid.x.astype(np.float32), grid.y.astype(np.float32))
-        with _drawing_on(self.figure):
-            self.mesh = ipyvolume.pylab.plot_surface(X, Y, np.zeros_like(X))
-            self.markers = ipyvolume.pylab.scatter(
-                *np.zeros((3, 2, 1), np.float32), marker="sphere", size=5,
-                grow_limits=False, description="markers",
-            )  # fmt: skip
+        self.mesh = new_mesh(self.figure, X, Y)
         self.mesh.color_scale = self.color_scale
-        self.markers.sequence_index = self.model.frame + 1
         for run in self.model.runs:
-            self._add_line(run)
+            self._add_run(run)
 
-    def _add_line(self, run: Run) -> None:
-        """Create the line of a run and follow the run's changes."""
-        scales = self.figure.scales.values()
-        limits = [(scale.min, scale.max) for scale in scales]
-        with _drawing_on(self.figure):
-            self._lines[run] = ipyvolume.pylab.plot(
-                *np.zeros((3, 2), np.float32), color=run.color
-            )
-        # pylab grows the limits to the new line; they stay those of the domain.
-        for scale, (low, high) in zip(scales, limits, strict=True):
-            scale.min, scale.max = low, high
+    def _add_run(self, run: Run) -> None:
+        """Create the marks of a run and follow the run's changes."""
+        marks = RunMarks3D(self.figure, run.color)
+        marks.marker.sequence_index = self.model.frame + 1
+        if self._play is not None:
+            marks.follow(self._play)
+        self.run_marks[run] = marks
         run.observe(self._on_run, names=_RUN_TRAITS)
 
     # -- drawing ---------------------------------------------------------
 
     def _draw_all(self) -> None:
-        """Draw the mesh, every path and the markers for the current surface."""
+        """Draw the mesh and every run for the current surface."""
         self._surface = self.model.surface
         grid = evaluate_grid(self._surface, self.resolution)
         values = np.asarray(grid.values, dtype=float)
         finite = values[np.isfinite(values)]
         if finite.size == 0:
-            for mark in (self.mesh, self.markers, *self._lines.values()):
-                mark.visible = False
+            self.mesh.visible = False
+            for marks in self.run_marks.values():
+                marks.hide()
             message = f"{self._surface.title} has no finite value on its domain"
             raise ValueError(message)
         self._range = (float(finite.min()), float(finite.max()))
@@ -358,69 +301,58 @@ class SurfaceView3D(ipywidgets.VBox):
         """Heights drawn for values of ``f``, on this view's scale."""
         return _heights(values, self._range, self.log_scale)
 
-    def _lifted(self, points: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Coordinates ``(…, 3)`` of points on the surface, as float32 x, y, z."""
-        z = self._heights(points[..., 2]) + self._lift
-        return tuple(a.astype(np.float32) for a in (points[..., 0], points[..., 1], z))
+    def _lifted(self, points: np.ndarray) -> np.ndarray:
+        """Points ``(N, 2)`` laid on the surface, as float32 ``(3, N)``: x, y, z."""
+        located = _on_surface(self._surface, points)
+        located[:, 2] = self._heights(located[:, 2]) + self._lift
+        return np.ascontiguousarray(located.T, dtype=np.float32)
 
     def _draw_runs(self) -> None:
-        """Draw every run's line and the markers."""
+        """Draw every run's line and marker."""
         for run in self.model.runs:
-            self._draw_line(run)
-        self._draw_markers()
+            self._draw_run(run)
 
-    def _draw_line(self, run: Run) -> None:
-        """Lay one run's path on the surface, up to its last good step."""
-        line = self._lines[run]
+    def _draw_run(self, run: Run) -> None:
+        """Lay a run's path on the surface, up to its last good step, and its frames."""
+        marks = self.run_marks[run]
         trajectory = run.trajectory
         last = -1 if trajectory is None else trajectory.last_good_step
-        with line.hold_sync():
-            line.visible = run.visible and last >= 0
-            line.color = run.color
-            if not line.visible:
-                return
-            cell = self._surface.domain.span / (self.resolution - 1)
-            path = trajectory.points[: last + 1]
-            path = _densified(np.concatenate([path, path[-1:]]), cell)
-            line.x, line.y, line.z = self._lifted(_on_surface(self._surface, path))
-
-    def _draw_markers(self) -> None:
-        """Send the markers' positions for every frame, one column per run."""
-        runs = [r for r in self.model.runs if self._lines[r].visible]
-        with self.markers.hold_sync():
-            self.markers.visible = bool(runs)
-            if not runs:
-                return
-            points = np.stack(
-                [r.trajectory.points[playback_steps(r.trajectory)] for r in runs], 1
-            )
-            located = _on_surface(self._surface, points.reshape(-1, 2))
-            x, y, z = self._lifted(located.reshape(*points.shape[:2], 3))
-            self.markers.x, self.markers.y, self.markers.z = x, y, z
-            self.markers.color = np.array([_rgba(r.color) for r in runs], np.float32)
+        if not run.visible or last < 0:
+            marks.hide()
+            return
+        cell = self._surface.domain.span / (self.resolution - 1)
+        path = trajectory.points[: last + 1]
+        path = _densified(np.concatenate([path, path[-1:]]), cell)
+        frames = self._lifted(trajectory.points[playback_steps(trajectory)])
+        marks.draw(self._lifted(path), frames[..., np.newaxis])
 
     # -- following the model ---------------------------------------------
 
     def _run_changed(self, change: dict[str, Any]) -> None:
-        """Redraw one run's line and the markers, unless a full redraw follows."""
+        """Redraw or recolour one run, unless a full redraw follows."""
         run, model = change["owner"], self.model
+        if run not in self.run_marks:
+            return
+        if change["name"] == "color":
+            self.run_marks[run].recolor(run.color)
+            return
         # A new surface or number of steps reruns every run, one after the
         # other, and then redraws them all: the runs met on the way wait.
-        if self._surface is not model.surface or run not in self._lines:
+        if self._surface is not model.surface:
             return
         if any(r.trajectory and r.trajectory.steps != model.steps for r in model.runs):
             return
-        self._draw_line(run)
-        self._draw_markers()
+        self._draw_run(run)
 
     def _runs_changed(self) -> None:
-        """Add lines for new runs and remove those of runs that left."""
+        """Give new runs their marks and close the marks of runs that left."""
         runs = self.model.runs
-        for run in [r for r in self._lines if r not in runs]:
+        gone = [r for r in self.run_marks if r not in runs]
+        for run in [r for r in runs if r not in self.run_marks]:
+            self._add_run(run)
+            self._draw_run(run)
+        self.figure.scatters = [m for r in runs for m in self.run_marks[r].marks]
+        for run in gone:  # closed once the figure has let them go
             run.unobserve(self._on_run, names=_RUN_TRAITS)
-            self._lines.pop(run).close()
-        for run in [r for r in runs if r not in self._lines]:
-            self._add_line(run)
-            self._draw_line(run)
-        self.figure.scatters = [*(self._lines[r] for r in runs), self.markers]
-        self._draw_markers()
+            self.run_marks.pop(run).close()
+        self.run_marks = {run: self.run_marks[run] for run in runs}

@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
 
+from lossviz_widgets.engine.catalogue import get_surface, surface_names
 from lossviz_widgets.engine.fields import (
     ContourLevel,
     Grid,
+    _finite_contour_lines,
+    _masked_contour_lines,
     contour_levels,
     contour_lines,
     evaluate_grid,
@@ -458,3 +461,20 @@ def test_domain_can_be_overridden():
     field = gradient_field(himmelblau(), 2, domain=((0, 1), (0, 2)))
     np.testing.assert_allclose(np.unique(field.x), [0.25, 0.75])
     np.testing.assert_allclose(np.unique(field.y), [0.5, 1.5])
+
+
+@pytest.mark.parametrize("name", surface_names())
+def test_the_fast_path_for_finite_grids_draws_the_same_lines(name):
+    grid = evaluate_grid(get_surface(name), 90)
+    assert np.isfinite(grid.values).all()
+    levels = np.asarray(contour_levels(grid.values, 15), dtype=float)
+
+    fast, general = (
+        _finite_contour_lines(grid, levels),
+        _masked_contour_lines(grid, levels),
+    )
+
+    assert [line.level for line in fast] == [line.level for line in general]
+    for ours, theirs in zip(fast, general, strict=True):
+        np.testing.assert_array_equal(ours.x, theirs.x)
+        np.testing.assert_array_equal(ours.y, theirs.y)

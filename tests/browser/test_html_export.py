@@ -13,19 +13,9 @@ from PIL import Image
 from lossviz_widgets import LandscapeExplorer, exercises
 from lossviz_widgets.exercises import EXERCISES
 from lossviz_widgets.export import save_html
+from tests.browser.pages import MARKERS, RENDERED, WEBGL
 
 pytestmark = pytest.mark.timeout(240)
-
-RENDERED = ".lossviz-contour svg image"
-
-MARKERS = """() => [...document.querySelectorAll('.lossviz-contour path.dot')]
-    .filter(d => (d.getAttribute('style') || '').includes('pointer-events: none')
-                 && getComputedStyle(d).opacity === '1')
-    .map(d => d.parentNode.getAttribute('transform'))"""
-
-WEBGL = """() => [...document.querySelectorAll('.lossviz-surface3d canvas')]
-    .some(c => c.width > 0 && (c.getContext('webgl2') || c.getContext('webgl')))"""
-
 
 ICON_FONT_LOADED = """() => [...document.fonts].some(
     f => f.family.includes('Font Awesome 5 Free') && f.weight === '900'

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.browser.test_voila import wait_for_explorer
+from tests.browser.pages import wait_for_explorer
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.pages import (
+    LINES,
+    MARKERS,
+    PICTURE,
+    WEBGL,
+    wait_for_explorer,
+)
+
 pytestmark = pytest.mark.timeout(240)
-
-RENDERED = ".lossviz-contour svg image"
-
-MARKERS = """() => [...document.querySelectorAll('.lossviz-contour path.dot')]
-    .filter(d => (d.getAttribute('style') || '').includes('pointer-events: none')
-                 && getComputedStyle(d).opacity === '1')
-    .map(d => d.parentNode.getAttribute('transform'))"""
-
-PICTURE = """() => [...document.querySelectorAll('.lossviz-contour image')]
-    .map(i => i.getAttribute('href') || i.getAttribute('xlink:href'))"""
-
-
-def wait_for_explorer(tab) -> None:
-    page = tab.page
-    page.wait_for_selector(RENDERED, timeout=120_000)
-    page.wait_for_function(f"() => ({MARKERS})().length > 0", timeout=60_000)
 
 
 def test_the_full_explorer_renders_every_part(open_voila):
@@ -32,12 +24,7 @@ def test_the_full_explorer_renders_every_part(open_voila):
     # Contour lines and one path per run are Lines marks.
     assert page.locator(".lossviz-contour path.line").count() >= 3
     assert len(page.evaluate(MARKERS)) == 2
-    webgl = page.evaluate(
-        """() => [...document.querySelectorAll('.lossviz-surface3d canvas')]
-            .some(c => c.width > 0
-                       && (c.getContext('webgl2') || c.getContext('webgl')))"""
-    )
-    assert webgl
+    assert page.evaluate(WEBGL)
     assert page.locator(".lossviz-optimizer-panel .lossviz-run-card").count() == 2
     assert tab.contrast() > 10
     tab.assert_no_widget_errors()
@@ -110,10 +97,6 @@ def test_the_two_dimensional_explorer_renders_without_3d(open_voila):
     assert tab.page.locator(".lossviz-surface3d").count() == 0
     assert tab.contrast() > 10
     tab.assert_no_widget_errors()
-
-
-LINES = """() => [...document.querySelectorAll('.lossviz-contour path.line')]
-    .map(p => p.getAttribute('d'))"""
 
 
 def test_a_learning_rate_change_moves_the_path(open_voila):

@@ -38,6 +38,7 @@ from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.latest import LatestWins
 from lossviz_widgets.model import PALETTE, LandscapeModel, Run
 from lossviz_widgets.notices import guarded
+from lossviz_widgets.views.contour import clicked_point
 from lossviz_widgets.views.contour_marks import RunMarks, SurfaceMarks
 from lossviz_widgets.views.raster import encode_png
 
@@ -290,11 +291,7 @@ class BasinsOfAttraction(Exercise):
 
     def _on_click(self, mark: bqplot.Image, content: dict[str, Any]) -> None:
         """Draw the path from the point clicked."""
-        data = content.get("data") or {}
-        x, y = data.get("click_x"), data.get("click_y")
-        if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y)):
-            message = f"a click must report finite click_x and click_y, got {data!r}"
-            raise ValueError(message)
+        x, y = clicked_point(content)
         x, y = self.model.surface.domain.clip(x, y)
         self.probe.start = (round(float(x), 3), round(float(y), 3))
         self.probe.visible = True

@@ -30,6 +30,7 @@ from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.notices import guarded
 from lossviz_widgets.views import ContourView
+from lossviz_widgets.views.contour import clicked_point
 
 __all__ = ["SADDLE_SURFACES", "SaddleField"]
 
@@ -199,11 +200,7 @@ class SaddleField(Exercise):
 
     def _click(self, mark: bqplot.Image, content: dict[str, Any]) -> None:
         """Mark the point clicked."""
-        data = content.get("data") or {}
-        x, y = data.get("click_x"), data.get("click_y")
-        if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y)):
-            message = f"a click must report finite click_x and click_y, got {data!r}"
-            raise ValueError(message)
+        x, y = clicked_point(content)
         self.mark(x, y)
 
     def _choose(self, change: dict[str, Any]) -> None:

@@ -44,7 +44,7 @@ from lossviz_widgets.views.raster import (
     surface_picture,
 )
 
-__all__ = ["ContourView"]
+__all__ = ["ContourView", "clicked_point"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,37 @@ _RUN_TRAITS = ["trajectory", "color", "label", "visible"]
 def _domain(grid: Grid) -> Domain:
     """Return the rectangle a grid covers, edges included."""
     return Domain(grid.x[0], grid.x[-1], grid.y[0], grid.y[-1])
+
+
+def clicked_point(content: dict[str, Any]) -> tuple[float, float]:
+    """Return the point a bqplot click message reports, in data coordinates.
+
+    Parameters
+    ----------
+    content : dict
+        The custom message a mark's ``on_element_click`` callback receives.
+
+    Raises
+    ------
+    ValueError
+        When the message does not hold finite ``click_x`` and ``click_y``.
+
+    Examples
+    --------
+    >>> clicked_point({"data": {"click_x": 1, "click_y": 2.5}})
+    (1.0, 2.5)
+    >>> clicked_point({"data": {"click_x": float("nan")}})
+    Traceback (most recent call last):
+    ...
+    ValueError: a click must report finite click_x and click_y, got {'click_x': nan}
+    """
+    data = content.get("data") or {}
+    x, y = data.get("click_x"), data.get("click_y")
+    numbers = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y))
+    if not numbers:
+        message = f"a click must report finite click_x and click_y, got {data!r}"
+        raise ValueError(message)
+    return float(x), float(y)
 
 
 class ContourView(ipywidgets.VBox):
@@ -381,12 +412,7 @@ class ContourView(ipywidgets.VBox):
 
     def _on_click(self, mark: bqplot.Image, content: dict[str, Any]) -> None:
         """Move the start of the selected run to the point clicked."""
-        data = content.get("data") or {}
-        x, y = data.get("click_x"), data.get("click_y")
-        numbers = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y))
-        if not numbers:
-            message = f"a click must report finite click_x and click_y, got {data!r}"
-            raise ValueError(message)
+        x, y = clicked_point(content)
         if self._click_callback is not None:
             cx, cy = self._domain.clip(x, y)
             self._click_callback(float(cx), float(cy))

@@ -59,13 +59,20 @@ def _held(*widgets: ipywidgets.Widget) -> ExitStack:
     return stack
 
 
+#: How far, in decades, a value may miss a power of ten and still count as it.
+_LOG_SLACK = 1e-6
+
+
 def _decades(arrays: list[np.ndarray]) -> tuple[float, float]:
     """Whole decades around the positive values of the arrays, (1, 10) if none."""
     values = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in arrays] or [[]])
     if values.size == 0:
         return (1.0, 10.0)
-    low = int(np.floor(np.log10(values.min())))
-    high = max(int(np.ceil(np.log10(values.max()))), low + 1)
+    # In float64, and with a little slack: a float32 power of ten such as
+    # the gradient floor lies a hair off the power, and counts as it.
+    logs = np.log10(values.astype(np.float64))
+    low = int(np.floor(logs.min() + _LOG_SLACK))
+    high = max(int(np.ceil(logs.max() - _LOG_SLACK)), low + 1)
     # Whole powers: a float32 power of ten overflows past 1e38, the largest drawn.
     high = min(high, _TOP_DECADE)
     low = min(low, high - 1)

@@ -23,6 +23,7 @@ from lossviz_widgets.controls import PathPlayer
 from lossviz_widgets.engine import CriticalPoint, Grid, Surface, evaluate_grid
 from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.views import ContourView, LossCurves
+from lossviz_widgets.views.pictures import FlipImage
 from lossviz_widgets.views.raster import surface_picture
 
 __all__ = [
@@ -271,9 +272,8 @@ class MagnitudeMap:
         self.x_scale = bqplot.LinearScale(min=domain.x_min, max=domain.x_max)
         self.y_scale = bqplot.LinearScale(min=domain.y_min, max=domain.y_max)
         scales = {"x": self.x_scale, "y": self.y_scale}
-        self.image = bqplot.Image(
-            image=ipywidgets.Image(format="png"), scales=scales, visible=False
-        )
+        self._picture = FlipImage(scales, b"", visible=False)
+        self.image = self._picture.mark
         self.dots = dots(scales, domain.center)
         shape = contour.figure
         self.figure = bqplot.Figure(
@@ -304,12 +304,8 @@ class MagnitudeMap:
         grid = evaluate_grid(surface, MAGNITUDE_PIXELS, derivatives=True)
         magnitude = np.hypot(grid.grad[..., 0], grid.grad[..., 1])
         picture = surface_picture(Grid(grid.x, grid.y, magnitude), "magma", log=True)
-        domain, old = surface.domain, self.image.image
-        with self.image.hold_sync():
-            self.image.image = ipywidgets.Image(value=picture.png, format="png")
-            self.image.x, self.image.y = (np.array(span) for span in picture.extent)
-            self.image.visible = True
-        old.close()
+        domain = surface.domain
+        self._picture.show(picture.png, picture.extent)
         for scale, (low, high) in ((self.x_scale, domain.x_range),
                                    (self.y_scale, domain.y_range)):  # fmt: skip
             with scale.hold_sync():

@@ -1,7 +1,7 @@
 """The bqplot marks of a contour map: the picture, lines, arrows, points and paths.
 
-:class:`SurfaceMarks` shows a surface's picture (a new image widget for
-each picture: an ``Image`` mark redraws only for another widget), contour
+:class:`SurfaceMarks` shows a surface's picture (two image widgets by
+turns, see :class:`~lossviz_widgets.views.pictures.FlipImage`), contour
 lines as one mark with NaN gaps, arrows, and over them the hatch of the
 regions that are not convex, which also takes the clicks.
 :class:`RunMarks` draws a run's path, the cross where it stopped, and a
@@ -23,6 +23,7 @@ import numpy as np
 
 from lossviz_widgets.engine import POINT_KINDS, ContourLevel, CriticalPoint, Domain
 from lossviz_widgets.model import Run
+from lossviz_widgets.views.pictures import FlipImage
 from lossviz_widgets.views.playback import playback_steps
 
 __all__ = [
@@ -125,14 +126,12 @@ class SurfaceMarks:
         self, scales: dict[str, Any], blank: bytes, center: tuple[float, float]
     ) -> None:
         x, y = _float32(center[:1]), _float32(center[1:])
-        # Every picture shares one layout, so a new picture opens one widget.
+        # Every picture shares one layout.
         self._layout = ipywidgets.Layout()
-        self.image = bqplot.Image(
-            image=self._picture(blank), scales=scales, pixelated=False
-        )
-        self.hatch = bqplot.Image(
-            image=self._picture(blank), scales=scales, pixelated=False
-        )
+        self._pictures = [
+            FlipImage(scales, blank, self._layout, pixelated=False) for _ in range(2)
+        ]
+        self.image, self.hatch = (picture.mark for picture in self._pictures)
         self.contours = bqplot.Lines(
             x=x, y=y, scales=scales, colors=["#ffffff"], opacities=[0.55],
             stroke_width=1.0,
@@ -144,23 +143,14 @@ class SurfaceMarks:
             enable_hover=False, visible=False,
         )  # fmt: skip
 
-    def _picture(self, png: bytes) -> ipywidgets.Image:
-        """Wrap PNG bytes in an image widget."""
-        return ipywidgets.Image(value=png, format="png", layout=self._layout)
-
     @property
     def marks(self) -> list[bqplot.Mark]:
         """The marks, bottom to top."""
         return [self.image, self.contours, self.arrows, self.hatch]
 
     def show(self, mark: bqplot.Image, png: bytes, extent: Any) -> None:
-        """Give ``mark`` a new picture spanning ``extent``, ``((x0, x1), (y0, y1))``."""
-        old = mark.image
-        with mark.hold_sync():
-            mark.image = self._picture(png)
-            mark.x, mark.y = (np.asarray(span, dtype=float) for span in extent)
-            mark.visible = True
-        old.close()
+        """Show a picture on ``mark`` (``image`` or ``hatch``) spanning ``extent``."""
+        next(p for p in self._pictures if p.mark is mark).show(png, extent)
 
     def draw_contours(self, levels: tuple[ContourLevel, ...]) -> None:
         """Send the lines of every level as one mark; hide it when there are none.
@@ -188,8 +178,10 @@ class SurfaceMarks:
 
     def close(self) -> None:
         """Close the marks, their pictures and the rotation scale."""
-        pictures = [self.image.image, self.hatch.image]
-        close_widgets([*pictures, self.arrows.scales["rotation"], *self.marks])
+        for picture in self._pictures:
+            picture.close()
+        others = [self.contours, self.arrows, self.arrows.scales["rotation"]]
+        close_widgets([*others, self._layout])
 
 
 def _frame_positions(run: Run) -> tuple[np.ndarray, np.ndarray]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ipyvolume
 import ipyvolume.pylab
+import ipywidgets
 import numpy as np
 import pytest
 from ipyvolume.serialize import array_sequence_to_binary_or_json
@@ -118,3 +119,32 @@ def test_hide_recolor_and_close(wire):
     marks.close()
     assert marks.line.comm is None
     assert marks.marker.comm is None
+
+
+def test_a_marker_sends_the_message_ipywidgets_would_send(wire):
+    marks = RunMarks3D(new_figure(), "#4c78a8")
+    frames = np.random.default_rng(3).normal(size=(3, 7, 1)).astype(np.float32)
+    marks.draw(np.zeros((3, 4), np.float32), frames)
+    marker = marks.marker
+
+    wire.reset()
+    marker.send_state(["x", "y", "z", "size"])
+    ipywidgets.Widget.send_state(marker, ["x", "y", "z", "size"])
+
+    quick, plain_ = wire.updates(marker)
+    assert quick.data["buffer_paths"] == plain_.data["buffer_paths"]
+    assert quick.state == plain_.state
+    assert [bytes(b) for b in quick.buffers] == [bytes(b) for b in plain_.buffers]
+    assert len(quick.buffers) == 3 * 7
+
+
+def test_a_marker_keeps_what_the_browser_is_sending_up_to_date(wire):
+    marker = RunMarks3D(new_figure(), "#4c78a8").marker
+
+    # While the browser's value of a trait is being applied, a state sent
+    # meanwhile replaces the value held for it, as ipywidgets does.
+    with marker._lock_property(size=3):
+        marker.send_state("size")
+        held = marker._property_lock["size"]
+
+    assert held == marker.size == 5

@@ -6,9 +6,11 @@ while a mark is made and restored afterwards.
 
 A run's marker holds one frame per value of the player, each a buffer of
 its own, as ipyvolume's browser side expects. ipyvolume's own serialiser
-examines every frame in Python, which cost more than any other step of a
-surface change; :func:`frames_to_json` builds the same message directly,
-and the markers use it for their coordinates.
+examines every frame in Python, and ipywidgets then searches every frame
+again for its buffer; together they cost more than any other step of a
+surface change. :func:`frames_to_json` builds the same entries directly,
+and a marker sends them with their buffers already sorted out: the message
+is the one ipywidgets would send, built without the search.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import ipyvolume.pylab
 import ipywidgets
 import numpy as np
 from ipyvolume.serialize import array_sequence_serialization
+from ipywidgets.widgets.widget import _remove_buffers
 from traittypes import Array
 
-__all__ = ["RunMarks3D", "frames_to_json", "new_figure", "new_mesh"]
+__all__ = ["FrameEntries", "RunMarks3D", "frames_to_json", "new_figure", "new_mesh"]
 
 # ipyvolume's name for float32 data, and its serialiser of sequence traits.
 _FLOAT32 = "float32"
@@ -52,7 +55,7 @@ def frames_to_json(frames: Any, widget: Any = None) -> Any:
 
     Returns
     -------
-    list of dict, or what ipyvolume's serialiser returns
+    FrameEntries, or what ipyvolume's serialiser returns
 
     Examples
     --------
@@ -69,10 +72,70 @@ def frames_to_json(frames: Any, widget: Any = None) -> Any:
     )
     if not regular:
         return _SEQUENCE_TO_JSON(frames, widget)
-    shape = frames.shape[1:]
-    return [
-        {"data": memoryview(row), "dtype": _FLOAT32, "shape": shape} for row in frames
-    ]
+    return FrameEntries(frames)
+
+
+class FrameEntries(list):
+    """The entries :func:`frames_to_json` makes: a list, and their buffers apart.
+
+    As a list it holds one ``{"data", "dtype", "shape"}`` dict per frame,
+    what any serialiser of widget state expects. :meth:`split` gives the
+    same with each ``data`` taken out, the form a widget message carries.
+
+    Parameters
+    ----------
+    frames : ndarray, shape (frames, points)
+        C-contiguous float32 rows, one per frame.
+
+    Examples
+    --------
+    >>> entries = FrameEntries(np.arange(4, dtype=np.float32).reshape(2, 2))
+    >>> skeleton, buffers = entries.split()
+    >>> skeleton[1], np.frombuffer(buffers[1], np.float32).tolist()
+    ({'dtype': 'float32', 'shape': (2,)}, [2.0, 3.0])
+    >>> entries[1]["data"] is buffers[1]
+    True
+    """
+
+    def __init__(self, frames: np.ndarray) -> None:
+        self.shape = frames.shape[1:]
+        self.buffers = [memoryview(row) for row in frames]
+        super().__init__(
+            {"data": data, "dtype": _FLOAT32, "shape": self.shape}
+            for data in self.buffers
+        )
+
+    def split(self) -> tuple[list[dict[str, Any]], list[memoryview]]:
+        """Return the entries without their data (one dict, repeated), and the data."""
+        described = {"dtype": _FLOAT32, "shape": self.shape}
+        return [described] * len(self.buffers), self.buffers
+
+
+class _SendsFramesQuickly:
+    """A widget whose frame entries skip ipywidgets' search for buffers.
+
+    ``send_state`` is ipywidgets' own, except that values which are
+    :class:`FrameEntries` are split by :meth:`FrameEntries.split` rather
+    than searched entry by entry: the same state, buffer paths and buffers.
+    """
+
+    def send_state(self, key: Any = None) -> None:
+        """Send the state of ``key`` (a name or names), or all of it."""
+        state = self.get_state(key=key)
+        if not state:
+            return
+        if self._property_lock:  # keep what the browser is told up to date
+            for name, value in state.items():
+                if name in self._property_lock:
+                    self._property_lock[name] = value
+        quick = {n: state.pop(n) for n in list(state) if type(state[n]) is FrameEntries}
+        state, paths, buffers = _remove_buffers(state)
+        for name, entries in quick.items():
+            state[name], data = entries.split()
+            paths += ([name, index, "data"] for index in range(len(data)))
+            buffers += data
+        message = {"method": "update", "state": state, "buffer_paths": paths}
+        self._send(message, buffers=buffers)
 
 
 @contextmanager
@@ -166,6 +229,9 @@ def _fast_frames(marker: ipyvolume.Scatter) -> None:
             for name in _FRAME_TRAITS
         }
     )
+    # The same class, sending its frames without the search for buffers.
+    own = type(marker)
+    marker.__class__ = type(own.__name__, (_SendsFramesQuickly, own), {})
 
 
 class RunMarks3D:

@@ -38,6 +38,10 @@ CHROMIUM_ARGS = [
     # Software WebGL, so ipyvolume draws without a GPU.
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
+    # The page itself composited on the processor, as on a machine whose GPU
+    # Chromium does not use: compositing through software WebGL made each
+    # frame take 100 ms or more.
+    "--disable-gpu-compositing",
 ]
 # Console noise that is not ours: version notes from the front end's module
 # federation and the kernel's own resource lookups.

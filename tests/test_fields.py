@@ -2,17 +2,15 @@ import numpy as np
 import pytest
 
 from lossviz_widgets.engine.catalogue import get_surface, surface_names
-from lossviz_widgets.engine.fields import (
+from lossviz_widgets.engine.contours import (
     ContourLevel,
-    Grid,
     _finite_contour_lines,
     _masked_contour_lines,
     contour_levels,
     contour_lines,
-    evaluate_grid,
-    gradient_field,
     log_values,
 )
+from lossviz_widgets.engine.fields import Grid, evaluate_grid, gradient_field
 from lossviz_widgets.engine.surface import Surface
 
 

@@ -18,6 +18,12 @@ Examples
 
 from lossviz_widgets.engine.basins import DIVERGED, UNSETTLED, BasinMap, basins
 from lossviz_widgets.engine.catalogue import CATALOGUE, get_surface, surface_names
+from lossviz_widgets.engine.contours import (
+    ContourLevel,
+    contour_levels,
+    contour_lines,
+    log_values,
+)
 from lossviz_widgets.engine.critical import critical_points
 from lossviz_widgets.engine.curvature import (
     classify_hessian,
@@ -29,14 +35,10 @@ from lossviz_widgets.engine.curvature import (
     stable_step_size,
 )
 from lossviz_widgets.engine.fields import (
-    ContourLevel,
     GradientField,
     Grid,
-    contour_levels,
-    contour_lines,
     evaluate_grid,
     gradient_field,
-    log_values,
 )
 from lossviz_widgets.engine.formula_text import FormulaError
 from lossviz_widgets.engine.surface import (

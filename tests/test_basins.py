@@ -3,7 +3,7 @@ import pytest
 
 from lossviz_widgets.engine.basins import DIVERGED, UNSETTLED, BasinMap, basins
 from lossviz_widgets.engine.optimizers import GD, Adam
-from lossviz_widgets.engine.surface import Surface
+from tests.surfaces import himmelblau, linear_network, shelf, stiff_quadratic
 
 HIMMELBLAU_MINIMA = [
     (3.0, 2.0),
@@ -11,52 +11,6 @@ HIMMELBLAU_MINIMA = [
     (-3.779310, -3.283186),
     (3.584428, -1.848127),
 ]
-
-
-def himmelblau(domain=(-5, 5, -5, 5)) -> Surface:
-    return Surface(
-        "himmelblau",
-        lambda x, y, p: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
-        lambda x, y, p: (
-            4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
-            2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7),
-        ),
-        lambda x, y, p: (12 * x**2 + 4 * y - 42, 4 * (x + y), 12 * y**2 + 4 * x - 26),
-        domain=domain,
-    )
-
-
-def stiff_quadratic() -> Surface:
-    """(x² + 10 y²) / 2: gradient descent is stable for lr < 2 / 10."""
-    return Surface(
-        "stiff",
-        lambda x, y, p: (x**2 + 10 * y**2) / 2,
-        lambda x, y, p: (x, 10 * y),
-        lambda x, y, p: (1.0, 0.0, 10.0),
-        domain=(-2, 2, -2, 2),
-    )
-
-
-def linear_network() -> Surface:
-    """(w₁ w₂ − 1)²: every point of the hyperbola w₁ w₂ = 1 is a minimum."""
-    return Surface(
-        "linear_network",
-        lambda x, y, p: (x * y - 1) ** 2,
-        lambda x, y, p: (2 * (x * y - 1) * y, 2 * (x * y - 1) * x),
-        lambda x, y, p: (2 * y**2, 4 * x * y - 2, 2 * x**2),
-        domain=(-3, 3, -3, 3),
-    )
-
-
-def shelf() -> Surface:
-    """Flat where x ≤ 0, rising as x² where x > 0."""
-    return Surface(
-        "shelf",
-        lambda x, y, p: np.where(x > 0, x**2, 0.0) + 0 * y,
-        lambda x, y, p: (np.where(x > 0, 2 * x, 0.0), 0 * y),
-        lambda x, y, p: (np.where(x > 0, 2.0, 0.0), 0.0, 0.0),
-        domain=(-2, 2, -2, 2),
-    )
 
 
 @pytest.fixture(scope="module")

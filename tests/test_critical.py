@@ -4,86 +4,25 @@ import pytest
 from lossviz_widgets.engine.catalogue import get_surface, surface_names
 from lossviz_widgets.engine.critical import critical_points
 from lossviz_widgets.engine.surface import POINT_KINDS, CriticalPoint, Surface
-
-
-def himmelblau(**options) -> Surface:
-    return Surface(
-        "himmelblau",
-        lambda x, y, p: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
-        lambda x, y, p: (
-            4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
-            2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7),
-        ),
-        lambda x, y, p: (12 * x**2 + 4 * y - 42, 4 * (x + y), 12 * y**2 + 4 * x - 26),
-        domain=(-5, 5, -5, 5),
-        **options,
-    )
-
-
-def six_hump_camel() -> Surface:
-    return Surface(
-        "six_hump_camel",
-        lambda x, y, p: (
-            (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (4 * y**2 - 4) * y**2
-        ),
-        lambda x, y, p: (8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3),
-        lambda x, y, p: (8 - 25.2 * x**2 + 10 * x**4, 1.0, 48 * y**2 - 8),
-        domain=(-3, 3, -2, 2),
-    )
-
-
-def linear_network() -> Surface:
-    """(w₁ w₂ − 1)²: a saddle at the origin and a hyperbola of minima."""
-    return Surface(
-        "linear_network",
-        lambda x, y, p: (x * y - 1) ** 2,
-        lambda x, y, p: (2 * (x * y - 1) * y, 2 * (x * y - 1) * x),
-        lambda x, y, p: (2 * y**2, 4 * x * y - 2, 2 * x**2),
-        domain=(-3, 3, -3, 3),
-    )
-
-
-def quadratic(name, value, gradient, hessian, domain=(-2, 2, -2, 2)) -> Surface:
-    return Surface(name, value, gradient, hessian, domain=domain)
-
-
-ROSENBROCK = quadratic(
-    "rosenbrock",
-    lambda x, y, p: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-    lambda x, y, p: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
-    lambda x, y, p: (2 - 400 * (y - x**2) + 800 * x**2, -400 * x, 200.0),
-    domain=(-2, 2, -1, 3),
+from tests.surfaces import (
+    constant,
+    hand_written,
+    himmelblau,
+    linear_network,
+    monkey_saddle,
+    plane,
+    rosenbrock,
+    saddle,
+    shelf,
+    six_hump_camel,
 )
-SADDLE = quadratic(
-    "saddle",
-    lambda x, y, p: x**2 - y**2,
-    lambda x, y, p: (2 * x, -2 * y),
-    lambda x, y, p: (2.0, 0.0, -2.0),
-)
-MONKEY = quadratic(
-    "monkey_saddle",
-    lambda x, y, p: x**3 - 3 * x * y**2,
-    lambda x, y, p: (3 * x**2 - 3 * y**2, -6 * x * y),
-    lambda x, y, p: (6 * x, -6 * y, -6 * x),
-)
-PLANE = quadratic(
-    "plane",
-    lambda x, y, p: x + 2 * y,
-    lambda x, y, p: (1.0, 2.0),
-    lambda x, y, p: (0.0, 0.0, 0.0),
-)
-CONSTANT = quadratic(
-    "constant",
-    lambda x, y, p: 3.0,
-    lambda x, y, p: (0.0, 0.0),
-    lambda x, y, p: (0.0, 0.0, 0.0),
-)
-SHELF = quadratic(
-    "shelf",
-    lambda x, y, p: np.where(x > 0, x**2, 0.0) + 0 * y,
-    lambda x, y, p: (np.where(x > 0, 2 * x, 0.0), 0 * y),
-    lambda x, y, p: (np.where(x > 0, 2.0, 0.0), 0.0, 0.0),
-)
+
+ROSENBROCK = rosenbrock()
+SADDLE = saddle()
+MONKEY = monkey_saddle()
+PLANE = plane(1.0, 2.0, domain=(-2, 2, -2, 2))
+CONSTANT = constant()
+SHELF = shelf()
 
 HIMMELBLAU = [
     ("minimum", 3.0, 2.0, 0.0),
@@ -213,7 +152,7 @@ def test_plateaus_give_a_few_degenerate_points_spread_over_them(surface):
 )
 def test_only_points_inside_the_closed_domain_are_kept(center, count):
     a, b = center
-    bowl = quadratic(
+    bowl = hand_written(
         "bowl",
         lambda x, y, p: (x - a) ** 2 + (y - b) ** 2,
         lambda x, y, p: (2 * (x - a), 2 * (y - b)),
@@ -234,7 +173,7 @@ def test_known_critical_points_serve_as_extra_seeds():
 
 
 def test_overflow_in_part_of_the_domain_raises_no_warning():
-    steep = quadratic(
+    steep = hand_written(
         "steep",
         lambda x, y, p: np.cosh(30 * x) + y**2,
         lambda x, y, p: (30 * np.sinh(30 * x), 2 * y),
@@ -247,7 +186,7 @@ def test_overflow_in_part_of_the_domain_raises_no_warning():
 
 
 def test_undefined_regions_are_skipped():
-    root = quadratic(
+    root = hand_written(
         "root",
         lambda x, y, p: np.sqrt(x) * 0 + (x - 1) ** 2 + y**2,
         lambda x, y, p: (np.sqrt(x) * 0 + 2 * (x - 1), 2 * y),

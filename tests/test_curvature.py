@@ -13,58 +13,24 @@ from lossviz_widgets.engine.curvature import (
     stable_step_size,
 )
 from lossviz_widgets.engine.surface import Surface
+from tests.surfaces import (
+    cap,
+    hand_written,
+    himmelblau,
+    monkey_saddle,
+    rosenbrock,
+    saddle,
+    wave,
+)
 
 EPS = np.finfo(float).eps
 
 
-def himmelblau() -> Surface:
-    return Surface(
-        "himmelblau",
-        lambda x, y, p: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
-        lambda x, y, p: (
-            4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
-            2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7),
-        ),
-        lambda x, y, p: (12 * x**2 + 4 * y - 42, 4 * (x + y), 12 * y**2 + 4 * x - 26),
-        domain=(-5, 5, -5, 5),
-    )
-
-
-def polynomial(name, value, gradient, hessian, domain=(-2, 2, -2, 2)) -> Surface:
-    return Surface(name, value, gradient, hessian, domain=domain)
-
-
-ROSENBROCK = polynomial(
-    "rosenbrock",
-    lambda x, y, p: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-    lambda x, y, p: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
-    lambda x, y, p: (2 - 400 * (y - x**2) + 800 * x**2, -400 * x, 200.0),
-)
-SADDLE = polynomial(
-    "saddle",
-    lambda x, y, p: x**2 - y**2,
-    lambda x, y, p: (2 * x, -2 * y),
-    lambda x, y, p: (2.0, 0.0, -2.0),
-)
-CAP = polynomial(
-    "cap",
-    lambda x, y, p: -(x**2) - 3 * y**2,
-    lambda x, y, p: (-2 * x, -6 * y),
-    lambda x, y, p: (-2.0, 0.0, -6.0),
-)
-MONKEY = polynomial(
-    "monkey_saddle",
-    lambda x, y, p: x**3 - 3 * x * y**2,
-    lambda x, y, p: (3 * x**2 - 3 * y**2, -6 * x * y),
-    lambda x, y, p: (6 * x, -6 * y, -6 * x),
-)
-WAVE = polynomial(
-    "wave",
-    lambda x, y, p: np.sin(x) + y**2,
-    lambda x, y, p: (np.cos(x), 2 * y),
-    lambda x, y, p: (-np.sin(x), 0.0, 2.0),
-    domain=(-3, 3, -3, 3),
-)
+ROSENBROCK = rosenbrock(domain=(-2, 2, -2, 2))
+SADDLE = saddle()
+CAP = cap()
+MONKEY = monkey_saddle()
+WAVE = wave()
 
 HIMMELBLAU_POINTS = [
     ((3.0, 2.0), "minimum"),
@@ -361,7 +327,7 @@ def test_measures_of_a_nan_matrix_are_nan():
 
 
 def test_a_convex_surface_is_convex_everywhere():
-    bowl = polynomial(
+    bowl = hand_written(
         "bowl",
         lambda x, y, p: x**4 + y**2,
         lambda x, y, p: (4 * x**3, 2 * y),

@@ -11,52 +11,7 @@ from lossviz_widgets.engine.contours import (
     log_values,
 )
 from lossviz_widgets.engine.fields import Grid, evaluate_grid, gradient_field
-from lossviz_widgets.engine.surface import Surface
-
-
-def himmelblau() -> Surface:
-    return Surface(
-        "himmelblau",
-        lambda x, y, p: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
-        lambda x, y, p: (
-            4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
-            2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7),
-        ),
-        lambda x, y, p: (12 * x**2 + 4 * y - 42, 4 * (x + y), 12 * y**2 + 4 * x - 26),
-        domain=(-5, 5, -5, 5),
-    )
-
-
-def rosenbrock() -> Surface:
-    return Surface(
-        "rosenbrock",
-        lambda x, y, p: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
-        lambda x, y, p: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
-        lambda x, y, p: (2 - 400 * (y - x**2) + 800 * x**2, -400 * x, 200.0),
-        domain=(-2, 2, -1, 3),
-    )
-
-
-def plane(a: float = 2.0, b: float = 3.0, c: float = 0.0) -> Surface:
-    return Surface(
-        "plane",
-        lambda x, y, p: a * x + b * y + c,
-        lambda x, y, p: (a, b),
-        lambda x, y, p: (0.0, 0.0, 0.0),
-        domain=(-1, 1, -1, 1),
-    )
-
-
-def half_bowl() -> Surface:
-    """x² + y², undefined (NaN) where x < −0.5."""
-    return Surface(
-        "half_bowl",
-        lambda x, y, p: np.sqrt(x + 0.5) * 0 + x**2 + y**2,
-        lambda x, y, p: (np.sqrt(x + 0.5) * 0 + 2 * x, 2 * y),
-        lambda x, y, p: (2.0, 0.0, 2.0),
-        domain=(-1, 1, -1, 1),
-    )
-
+from tests.surfaces import half_bowl, himmelblau, plane, rosenbrock
 
 # -- grids ---------------------------------------------------------------------
 

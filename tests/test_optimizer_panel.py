@@ -10,8 +10,9 @@ from typing import Any, ClassVar
 import ipywidgets
 import pytest
 
+from lossviz_widgets.controls.hyperparameter_controls import hyperparameter_control
 from lossviz_widgets.controls.optimizer_panel import FULL_MESSAGE, OptimizerPanel
-from lossviz_widgets.controls.run_card import CUSTOM, RunCard, hyperparameter_control
+from lossviz_widgets.controls.run_card import CUSTOM, RunCard
 from lossviz_widgets.engine.optimizers import GD, OPTIMIZERS, Adam, Momentum
 from lossviz_widgets.model import MAX_RUNS, MAX_STEPS, LandscapeModel, Run
 

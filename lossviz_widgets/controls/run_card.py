@@ -3,31 +3,31 @@
 A :class:`RunCard` edits one :class:`~lossviz_widgets.model.Run` in place and
 follows it: a change made in code or by a click on the map shows up in the
 card, and a change made in the card goes to the run, which the model then
-recomputes. The card computes nothing itself.
+recomputes. The card computes nothing itself; the control of each
+hyperparameter comes from :mod:`~lossviz_widgets.controls.hyperparameter_controls`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import ipywidgets
 import traitlets
 
-from lossviz_widgets.engine.optimizers import (
-    OPTIMIZERS,
-    Hyperparameter,
-    Optimizer,
-    optimizer_names,
+from lossviz_widgets.controls.hyperparameter_controls import (
+    control_holds,
+    control_shows,
+    hyperparameter_control,
 )
+from lossviz_widgets.engine.optimizers import OPTIMIZERS, Optimizer, optimizer_names
 from lossviz_widgets.latest import LatestWins
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
 
-__all__ = ["CUSTOM", "RunCard", "close_parts", "close_tree", "hyperparameter_control"]
+__all__ = ["CUSTOM", "RunCard", "close_parts", "close_tree"]
 
 log = logging.getLogger(__name__)
 
@@ -40,93 +40,6 @@ _KEYS = {cls: key for key, cls in OPTIMIZERS.items()}
 def _width(width: str) -> ipywidgets.Layout:
     """Return a layout of the given width."""
     return ipywidgets.Layout(width=width)
-
-
-def _range(hyperparameter: Hyperparameter, value: Any) -> tuple[float, float]:
-    """Return the described range, widened to hold ``value``."""
-    low, high = hyperparameter.low, hyperparameter.high
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
-        return (low, high)
-    if hyperparameter.scale == "log" and value <= 0:
-        return (low, high)  # a log slider cannot reach zero: it shows ``low``
-    return (min(low, value), max(high, value))
-
-
-def hyperparameter_control(
-    hyperparameter: Hyperparameter, value: Any = None
-) -> ipywidgets.ValueWidget:
-    """Build the control that edits one hyperparameter.
-
-    A ``"log"`` scale gives a ``FloatLogSlider`` without steps (a browser
-    would round a drawn value to them), ``"linear"`` a ``FloatSlider`` with
-    a round step, ``"int"`` an ``IntSlider`` and ``"bool"`` a ``Checkbox``.
-    A slider covers the described range, widened to hold ``value`` when it
-    lies outside; the help is the tooltip.
-
-    Parameters
-    ----------
-    hyperparameter : Hyperparameter
-        The description of the knob.
-    value : float, int or bool, optional
-        The value shown; the default when omitted.
-
-    Returns
-    -------
-    ipywidgets.ValueWidget
-
-    Examples
-    --------
-    >>> from lossviz_widgets.engine.optimizers import Adam
-    >>> lr, beta1 = Adam.hyperparameters[:2]
-    >>> slider = hyperparameter_control(lr, 0.05)
-    >>> type(slider).__name__, slider.value, (slider.min, slider.max)
-    ('FloatLogSlider', 0.05, (-5.0, 0.0))
-    >>> slider = hyperparameter_control(beta1)
-    >>> type(slider).__name__, slider.value, slider.step
-    ('FloatSlider', 0.9, 0.001)
-    """
-    h = hyperparameter
-    value = h.default if value is None else value
-    common: dict[str, Any] = {
-        "description": h.name,
-        "tooltip": f"{h.name}: {h.help}",
-        "style": {"description_width": "8em"},
-        "layout": {"width": "100%"},
-    }
-    if h.scale == "bool":
-        return ipywidgets.Checkbox(value=bool(value), **common)
-    low, high = _range(h, value)
-    if h.scale == "int":
-        bounds = {"min": int(low), "max": int(high)}
-        return ipywidgets.IntSlider(value=int(value), **bounds, **common)
-    if h.scale == "log":
-        # No step: a browser snaps a slider's value to its steps when drawing it,
-        # and 0.5 on a grid of exponents would be shown and sent back as 0.501.
-        exponents = {"min": math.log10(low), "max": math.log10(high), "step": None}
-        return ipywidgets.FloatLogSlider(value=value, **exponents, **common)
-    step = 10.0 ** math.floor(math.log10((high - low) / 100))  # 0.001 for [0, 0.999]
-    bounds = {"min": low, "max": high, "step": step, "readout_format": ".4g"}
-    return ipywidgets.FloatSlider(value=value, **bounds, **common)
-
-
-def _fits(control: ipywidgets.ValueWidget, h: Hyperparameter, value: Any) -> bool:
-    """Tell whether ``control`` shows ``value`` without clamping it."""
-    if h.scale == "bool":
-        return True
-    if isinstance(control, ipywidgets.FloatLogSlider):
-        low, high = control.base**control.min, control.base**control.max
-        return value <= 0 or low * (1 - 1e-9) <= value <= high * (1 + 1e-9)
-    return bool(control.min <= value <= control.max)
-
-
-def _shows(control: ipywidgets.ValueWidget, shown: Any, value: Any) -> bool:
-    """Tell whether ``shown`` is ``value`` as ``control`` places it on its track."""
-    if isinstance(control, ipywidgets.FloatLogSlider) and min(shown, value) > 0:
-        tolerance = control.step / 2 if control.step else 1e-9
-        return abs(math.log10(shown) - math.log10(value)) <= tolerance
-    if isinstance(control, ipywidgets.FloatSlider):
-        return abs(shown - value) <= control.step / 2
-    return bool(shown == value)
 
 
 def close_parts(widget: ipywidgets.Widget) -> None:
@@ -273,7 +186,7 @@ class RunCard(ipywidgets.VBox):
         self._recent[key] = optimizer
         values = optimizer.values()
         fits = list(self.controls) == list(values) and all(
-            _fits(self.controls[h.name], h, values[h.name])
+            control_holds(self.controls[h.name], h, values[h.name])
             for h in optimizer.hyperparameters
         )
         keys = [*self._offered, *(k for k in self._recent if k not in self._offered)]
@@ -286,8 +199,9 @@ class RunCard(ipywidgets.VBox):
                 self._kind = type(optimizer)
                 self._build_controls()
             for name, value in values.items():
-                if not _shows(self.controls[name], self.controls[name].value, value):
-                    self.controls[name].value = value
+                control = self.controls[name]
+                if not control_shows(control, control.value, value):
+                    control.value = value
 
     def _build_controls(self) -> None:
         """Build one control per hyperparameter of the run's optimizer."""
@@ -354,7 +268,8 @@ class RunCard(ipywidgets.VBox):
         def forward(change: dict[str, Any]) -> None:
             current = self.run.optimizer.values().get(name)
             if self._quiet or (
-                current is not None and _shows(change["owner"], change["new"], current)
+                current is not None
+                and control_shows(change["owner"], change["new"], current)
             ):
                 return  # a browser drawing the slider rounds the value: not a move
             apply(change["new"])

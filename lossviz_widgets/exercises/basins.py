@@ -38,7 +38,7 @@ from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.latest import LatestWins
 from lossviz_widgets.model import PALETTE, LandscapeModel, Run
 from lossviz_widgets.notices import guarded
-from lossviz_widgets.views.contour import clicked_point
+from lossviz_widgets.views.clicks import clicked_point
 from lossviz_widgets.views.contour_marks import RunMarks, SurfaceMarks
 from lossviz_widgets.views.raster import encode_png
 

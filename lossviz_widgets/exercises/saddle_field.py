@@ -30,7 +30,7 @@ from lossviz_widgets.exercises.base import Exercise, Verdict, verdict_from
 from lossviz_widgets.model import LandscapeModel
 from lossviz_widgets.notices import guarded
 from lossviz_widgets.views import ContourView
-from lossviz_widgets.views.contour import clicked_point
+from lossviz_widgets.views.clicks import clicked_point
 
 __all__ = ["SADDLE_SURFACES", "SaddleField"]
 

@@ -21,8 +21,6 @@ import numpy as np
 from traitlets import Bool, Enum
 
 from lossviz_widgets.engine import (
-    Domain,
-    Grid,
     Surface,
     contour_levels,
     contour_lines,
@@ -30,6 +28,14 @@ from lossviz_widgets.engine import (
 )
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
+from lossviz_widgets.views.clicks import clicked_point, start_from_click
+from lossviz_widgets.views.contour_figure import (
+    fit_figure,
+    grid_domain,
+    map_figure,
+    map_scales,
+    move_scales,
+)
 from lossviz_widgets.views.contour_marks import (
     CriticalMarks,
     RunMarks,
@@ -44,7 +50,7 @@ from lossviz_widgets.views.raster import (
     surface_picture,
 )
 
-__all__ = ["ContourView", "clicked_point"]
+__all__ = ["ContourView"]
 
 log = logging.getLogger(__name__)
 
@@ -55,44 +61,7 @@ ARROWS = 20
 #: Pixels along the longer side of the convexity overlay.
 OVERLAY_PIXELS = 192
 
-_MARGIN = {"top": 36, "bottom": 40, "left": 48, "right": 12}
 _RUN_TRAITS = ["trajectory", "color", "label", "visible"]
-
-
-def _domain(grid: Grid) -> Domain:
-    """Return the rectangle a grid covers, edges included."""
-    return Domain(grid.x[0], grid.x[-1], grid.y[0], grid.y[-1])
-
-
-def clicked_point(content: dict[str, Any]) -> tuple[float, float]:
-    """Return the point a bqplot click message reports, in data coordinates.
-
-    Parameters
-    ----------
-    content : dict
-        The custom message a mark's ``on_element_click`` callback receives.
-
-    Raises
-    ------
-    ValueError
-        When the message does not hold finite ``click_x`` and ``click_y``.
-
-    Examples
-    --------
-    >>> clicked_point({"data": {"click_x": 1, "click_y": 2.5}})
-    (1.0, 2.5)
-    >>> clicked_point({"data": {"click_x": float("nan")}})
-    Traceback (most recent call last):
-    ...
-    ValueError: a click must report finite click_x and click_y, got {'click_x': nan}
-    """
-    data = content.get("data") or {}
-    x, y = data.get("click_x"), data.get("click_y")
-    numbers = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (x, y))
-    if not numbers:
-        message = f"a click must report finite click_x and click_y, got {data!r}"
-        raise ValueError(message)
-    return float(x), float(y)
 
 
 class ContourView(ipywidgets.VBox):
@@ -183,7 +152,7 @@ class ContourView(ipywidgets.VBox):
         self._extra_marks: list[bqplot.Mark] = []
         self.notice = Notice()
         self._size = (width, height)
-        self._domain = _domain(model.grid)
+        self._domain = grid_domain(model.grid)
         self._drawn: dict[str, Any] = {}
         self._play: ipywidgets.Play | None = None
         self._build_figure()
@@ -224,35 +193,14 @@ class ContourView(ipywidgets.VBox):
     def _build_figure(self) -> None:
         """Make the scales, the axes, the fixed marks and the figure."""
         domain = self._domain
-        self.x_scale = bqplot.LinearScale(
-            min=domain.x_min, max=domain.x_max, allow_padding=False
-        )
-        self.y_scale = bqplot.LinearScale(
-            min=domain.y_min, max=domain.y_max, allow_padding=False
-        )
-        scales = {"x": self.x_scale, "y": self.y_scale}
-        self._scales = scales
-        axes = [
-            bqplot.Axis(scale=self.x_scale, label="x", grid_lines="none"),
-            bqplot.Axis(scale=self.y_scale, label="y", side="left", grid_lines="none"),
-        ]
+        self._scales = map_scales(domain)
+        self.x_scale, self.y_scale = self._scales["x"], self._scales["y"]
         self._blank = encode_png(np.zeros((1, 1, 4), dtype=np.uint8))
-        self.surface_marks = SurfaceMarks(scales, self._blank, domain.center)
-        self.critical_marks = CriticalMarks(scales, domain)
+        self.surface_marks = SurfaceMarks(self._scales, self._blank, domain.center)
+        self.critical_marks = CriticalMarks(self._scales, domain)
         self.run_marks: dict[Run, RunMarks] = {}
-        self.figure = bqplot.Figure(
-            marks=self._marks(),
-            axes=axes,
-            padding_x=0.0,
-            padding_y=0.0,
-            fig_margin=dict(_MARGIN),
-            animation_duration=0,
-            legend_location="top-right",
-            legend_style={"fill": "#ffffff", "fill-opacity": 0.75, "stroke": "none"},
-            legend_text={"fill": "#222222"},
-            title_style={"font-size": "14px"},
-        )
-        self._fit_layout(domain)
+        self.figure = map_figure(self._scales, self._marks())
+        self.aspect = fit_figure(self.figure, domain, *self._size)
 
     @property
     def scales(self) -> dict[str, bqplot.Scale]:
@@ -286,36 +234,16 @@ class ContourView(ipywidgets.VBox):
         marks += [mark for run in self.run_marks.values() for mark in run.marks]
         return marks + self._extra_marks
 
-    def _fit_layout(self, domain: Domain) -> None:
-        """Size the figure so the plot area takes the shape of the domain."""
-        width, height = self._size
-        span_x, span_y = domain.x_max - domain.x_min, domain.y_max - domain.y_min
-        plot_width = width - _MARGIN["left"] - _MARGIN["right"]
-        if height is None:
-            ratio = float(np.clip(span_y / span_x, 0.5, 2.0))
-            height = round(plot_width * ratio) + _MARGIN["top"] + _MARGIN["bottom"]
-        plot_height = height - _MARGIN["top"] - _MARGIN["bottom"]
-        self.aspect = (plot_height / span_y) / (plot_width / span_x)
-        self.figure.layout.width = f"{width}px"
-        self.figure.layout.height = f"{height}px"
-        # Both bounds move together: checked against each other only at the end.
-        with self.figure.hold_sync(), self.figure.hold_trait_notifications():
-            self.figure.min_aspect_ratio = width / height
-            self.figure.max_aspect_ratio = width / height
-
     # -- the surface -----------------------------------------------------
 
     def _draw_surface(self, change: dict[str, Any] | None = None) -> None:
         """Redraw what the grid shows; the arrows and hatch too on a new surface."""
         grid = self.model.grid
-        domain = _domain(grid)
+        domain = grid_domain(grid)
         if domain != self._domain:
             self._domain = domain
-            with self.x_scale.hold_sync():
-                self.x_scale.min, self.x_scale.max = domain.x_range
-            with self.y_scale.hold_sync():
-                self.y_scale.min, self.y_scale.max = domain.y_range
-            self._fit_layout(domain)
+            move_scales(self._scales, domain)
+            self.aspect = fit_figure(self.figure, domain, *self._size)
         picture = self._draw_picture()
         spacing = "log" if picture.log else "linear"
         levels = contour_levels(grid.values, LEVELS, spacing=spacing)
@@ -421,10 +349,7 @@ class ContourView(ipywidgets.VBox):
         if run is None:
             self.notice.show("Add a run first: a click sets where it starts.", "info")
             return
-        # A pixel spans about 1/400 of the domain: digits beyond 1/1000 are noise.
-        digits = max(0, int(np.ceil(3 - np.log10(self._domain.span))))
-        clipped = self._domain.clip(x, y)
-        run.start = (round(float(clipped[0]), digits), round(float(clipped[1]), digits))
+        run.start = start_from_click(self._domain, x, y)
 
     def follow(self, play: ipywidgets.Play) -> None:
         """Move every frame marker with ``play`` in the browser.

@@ -97,6 +97,36 @@ def test_log_heights_span_three_decades_below_the_top():
     assert z.max() - z.min() == pytest.approx(3.0, abs=1e-4)
 
 
+@pytest.mark.parametrize(
+    ("formula", "decades"),
+    [("exp(3*(x^2 + y^2))", 60), ("(x^2 + y^2)^10", 14)],
+    ids=["exp-65-decades", "power-20"],
+)
+def test_log_heights_reach_deeper_where_much_of_the_surface_lies(formula, decades):
+    # Three decades below the top would flatten most of these surfaces: the
+    # heights reach down until at most about 5 % of the mesh is on the floor.
+    surface = Surface.from_formula(formula, domain=((-5, 5), (-5, 5)))
+    view = SurfaceView3D(LandscapeModel(surface, steps=10))
+
+    z = view.mesh.z
+    assert np.ptp(z) > decades
+    assert np.mean(z <= z.min() + 1e-3) < 0.06
+    assert f"{np.ptp(z):.2g} decades" in view.caption.value
+
+
+def test_runs_lie_on_log_heights_as_the_mesh_does():
+    surface = Surface.from_formula("exp(3*(x^2 + y^2))", domain=((-5, 5), (-5, 5)))
+    model = LandscapeModel(surface, [Run("gd", start=(0.5, 0.5))], steps=10)
+    view = SurfaceView3D(model, resolution=11)  # a vertex at every whole number
+
+    model.runs[0].start = (1.0, 2.0)
+
+    vertex = (view.mesh.x == 1.0) & (view.mesh.y == 2.0)
+    marker = view.run_marks[model.runs[0]].marker
+    lift = marker.z[0, 0] - view.mesh.z[vertex][0]
+    assert 0 < lift < 0.02 * np.ptp(view.mesh.z)
+
+
 def test_heights_too_large_for_float32_are_drawn_on_a_log_scale():
     huge = Surface.from_function(lambda x, y: 1e38 * (x**2 + y**2), name="huge")
 

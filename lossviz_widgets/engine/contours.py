@@ -17,7 +17,7 @@ import numpy as np
 
 from lossviz_widgets.engine.fields import Grid
 
-__all__ = ["ContourLevel", "contour_levels", "contour_lines", "log_values"]
+__all__ = ["ContourLevel", "contour_levels", "contour_lines", "log_floor", "log_values"]
 
 SPACINGS = ("linear", "log", "quantile")
 
@@ -29,10 +29,30 @@ _DECADES = 6
 _PINNED = 0.05
 
 
-def _log_floor(heights: np.ndarray) -> float:
-    """Return the lowest height a log scale shows, for heights ``f − min f > 0``."""
-    top = float(heights.max())
-    return min(top * 10.0**-_DECADES, float(np.quantile(heights, _PINNED)))
+def log_floor(heights: Any, decades: float = _DECADES) -> float:
+    """Return the lowest height a log scale shows, for heights ``f − min f > 0``.
+
+    That is ``decades`` below the top, or lower when more than 5 % of the
+    heights lie below it: then their 5th percentile, so that a surface
+    spanning many more decades keeps its shape.
+
+    Parameters
+    ----------
+    heights : array_like
+        Positive heights above the minimum, not empty.
+    decades : float
+        How far below the top a log scale reaches at the least.
+
+    Examples
+    --------
+    >>> log_floor([1e-9, 1.0, 2.0, 5.0, 10.0], decades=3)
+    0.01
+    >>> log_floor(np.logspace(-20, 0, 101), decades=3)  # the 5th percentile
+    1e-19
+    """
+    array = np.asarray(heights, dtype=float)
+    top = float(array.max())
+    return min(top * 10.0**-decades, float(np.quantile(array, _PINNED)))
 
 
 def _spacing(spacing: object) -> str:
@@ -103,7 +123,7 @@ def contour_levels(
         else:
             heights = finite - low
             positive = heights[heights > 0]
-            bottom = max(positive.min(), _log_floor(positive))
+            bottom = max(positive.min(), log_floor(positive))
             levels = low + np.geomspace(bottom, high - low, count + 1)[:-1]
     inside = np.isfinite(levels) & (levels > low) & (levels < high)
     return np.unique(levels[inside])
@@ -143,7 +163,7 @@ def log_values(values: Any) -> np.ndarray:
         return np.full(array.shape, np.nan)
     low, high = array[finite].min(), array[finite].max()
     heights = array[finite] - low
-    floor = _log_floor(heights[heights > 0]) if high > low else 1.0
+    floor = log_floor(heights[heights > 0]) if high > low else 1.0
     with np.errstate(invalid="ignore", over="ignore"):
         logs = np.log10(np.where(finite, array - low, 0.0) + floor)
     return np.where(finite, logs, np.nan)

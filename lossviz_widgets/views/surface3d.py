@@ -3,8 +3,8 @@
 The mesh has its own grid of at most 100 × 100 vertices, whatever the
 model's resolution, and is coloured by height. Surfaces that span many
 decades are drawn on a log scale, ``log10(f − min f)`` over the top three
-decades, the same choice the contour picture makes; the caption says which
-scale is shown.
+decades (more when much of the surface lies deeper), the same choice the
+contour picture makes; the caption says which scale is shown.
 
 Each run is a line lying on the surface, up to its last good step, and a
 marker of its own that follows playback in the browser: its positions for
@@ -24,7 +24,8 @@ import ipywidgets
 import numpy as np
 from bqplot import ColorScale
 
-from lossviz_widgets.engine import Grid, Surface, evaluate_grid, log_values
+from lossviz_widgets.engine import Grid, Surface, evaluate_grid
+from lossviz_widgets.engine.contours import log_floor
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
 from lossviz_widgets.views.playback import playback_steps
@@ -46,7 +47,10 @@ SCALES = ("auto", "linear", "log")
 # The box is as high as this share of its longer side.
 _BOX_HEIGHT = 0.6
 # Log heights stop this many decades below the top: deeper wells, such as
-# the floor of a narrow valley, alias into spikes on a coarse mesh.
+# the floor of a narrow valley, alias into spikes on a coarse mesh. They go
+# deeper only where more than 5 % of the mesh would lie on that floor, as on
+# exp(x² + y²): such a floor is no narrow well, and flattening it would hide
+# the shape that the contour picture shows.
 _DEPTH = 3.0
 # Linear heights beyond this would overflow float32 (3.4e38) in the browser.
 _LARGEST = 1e30
@@ -67,16 +71,27 @@ def _held(*widgets: ipywidgets.Widget) -> ExitStack:
     return stack
 
 
-def _heights(values: Any, value_range: tuple[float, float], log: bool) -> np.ndarray:
-    """Heights drawn for values of f: clipped to the grid's range, log if asked."""
+def _log_floor(values: np.ndarray) -> float:
+    """Return the lowest height ``f − min f`` that log heights show."""
+    heights = values - values.min()
+    positive = heights[heights > 0]
+    return log_floor(positive, _DEPTH) if positive.size else 1.0
+
+
+def _heights(
+    values: Any, value_range: tuple[float, float], floor: float | None
+) -> np.ndarray:
+    """Heights drawn for values of f, clipped to the grid's range.
+
+    With a ``floor``, the heights are ``log10(f − min f)``, none below
+    ``log10(floor)``; the mesh, the paths and the markers share it.
+    """
     low, high = value_range
     array = np.asarray(values, dtype=float)
     clipped = np.clip(np.where(np.isfinite(array), array, high), low, high)
-    if not log:
+    if floor is None:
         return clipped
-    # With the grid's extremes in front, log_values maps every array alike.
-    logs = log_values(np.concatenate(([low, high], clipped.ravel())))
-    return np.maximum(logs[2:], logs[1] - _DEPTH).reshape(clipped.shape)
+    return np.log10(np.maximum(clipped - low, floor))
 
 
 def _on_surface(surface: Surface, points: np.ndarray) -> np.ndarray:
@@ -111,8 +126,8 @@ class SurfaceView3D(ipywidgets.VBox):
     resolution : int
         Vertices per axis of the mesh, from 10 to 100.
     scale : {"auto", "linear", "log"}
-        Height of the mesh: ``f``, ``log10(f − min f)`` over three decades,
-        or whichever suits the surface (log when it spans many decades).
+        Height of the mesh: ``f``, ``log10(f − min f)`` over three decades
+        or more, or whichever suits the surface (log when it spans many decades).
         Values beyond ±1e30 always get log heights, as float32 ends at 3e38.
 
     Attributes
@@ -173,6 +188,7 @@ class SurfaceView3D(ipywidgets.VBox):
         self.caption = ipywidgets.HTML()
         self._surface = model.surface
         self._range = (0.0, 1.0)
+        self._floor: float | None = None
         self._lift = 0.0
         self.run_marks: dict[Run, RunMarks3D] = {}
         self._play: ipywidgets.Play | None = None
@@ -271,9 +287,14 @@ class SurfaceView3D(ipywidgets.VBox):
             or (self.scale == "auto" and prefers_log(values))
             or max(abs(v) for v in self._range) > _LARGEST
         )
+        self._floor = _log_floor(finite) if self.log_scale else None
         self._draw_mesh(grid, self._heights(values))
         self._draw_runs()
-        scale = f"log₁₀(f − min f), {_DEPTH:g} decades" if self.log_scale else "f"
+        scale = "f"
+        if self._floor is not None:
+            top = self._range[1] - self._range[0]
+            decades = np.log10(top / self._floor) if top > 0 else 0.0
+            scale = f"log₁₀(f − min f), {decades:.2g} decades"
         self.caption.value = f"<b>{self._surface.title}</b> — height: {scale}"
 
     def _draw_mesh(self, grid: Grid, shown: np.ndarray) -> None:
@@ -299,7 +320,7 @@ class SurfaceView3D(ipywidgets.VBox):
 
     def _heights(self, values: Any) -> np.ndarray:
         """Heights drawn for values of ``f``, on this view's scale."""
-        return _heights(values, self._range, self.log_scale)
+        return _heights(values, self._range, self._floor)
 
     def _lifted(self, points: np.ndarray) -> np.ndarray:
         """Points ``(N, 2)`` laid on the surface, as float32 ``(3, N)``: x, y, z."""

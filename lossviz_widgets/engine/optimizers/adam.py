@@ -20,13 +20,13 @@ from lossviz_widgets.engine.optimizers.hyperparameter import (
     WEIGHT_DECAY,
     Hyperparameter,
     check_flag,
-    check_within,
 )
 from lossviz_widgets.engine.optimizers.moments import (
     BETA1,
     BETA2,
     EPSILON,
     MomentOptimizer,
+    MomentState,
 )
 
 __all__ = ["Adam", "AdamState", "AdamW"]
@@ -35,17 +35,14 @@ _AMSGRAD = Hyperparameter.flag("amsgrad", "divide by the largest average of squa
 
 
 @dataclass(frozen=True, eq=False)
-class AdamState(State):
+class AdamState(MomentState):
     """The state of :class:`Adam` and :class:`AdamW`.
+
+    The step count and the averages ``m`` and ``v`` are those of
+    :class:`~lossviz_widgets.engine.optimizers.moments.MomentState`.
 
     Attributes
     ----------
-    step : int
-        Number of updates taken so far.
-    exp_avg : ndarray, shape (N, 2)
-        Moving average of the gradients, ``m``.
-    exp_avg_sq : ndarray, shape (N, 2)
-        Moving average of the squared gradients, ``v``.
     max_exp_avg_sq : ndarray, shape (N, 2)
         Largest ``v`` so far (used when ``amsgrad``).
 
@@ -56,8 +53,6 @@ class AdamState(State):
 
     """
 
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
     max_exp_avg_sq: np.ndarray
 
 
@@ -119,13 +114,7 @@ class Adam(MomentOptimizer):
     decoupled: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
-        self._check_fields(
-            lr=check_within,
-            eps=check_within,
-            weight_decay=check_within,
-            amsgrad=check_flag,
-            maximize=check_flag,
-        )
+        self._check_fields(amsgrad=check_flag)
 
     def _init(self, points: np.ndarray) -> AdamState:
         zeros = np.zeros_like(points)
@@ -142,8 +131,7 @@ class Adam(MomentOptimizer):
         beta1, beta2 = self.betas
         points, grad = self._decay(points, grad, decoupled=self.decoupled)
 
-        exp_avg = state.exp_avg + (1 - beta1) * (grad - state.exp_avg)
-        exp_avg_sq = beta2 * state.exp_avg_sq + (1 - beta2) * (grad * grad)
+        exp_avg, exp_avg_sq = self._moments(state, grad)
         max_exp_avg_sq = state.max_exp_avg_sq
         if self.amsgrad:
             max_exp_avg_sq = np.maximum(max_exp_avg_sq, exp_avg_sq)

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
-from lossviz_widgets.engine.optimizers.base import Optimizer, descent_gradient
+from lossviz_widgets.engine.optimizers.base import (
+    Optimizer,
+    State,
+    descent_gradient,
+)
 from lossviz_widgets.engine.optimizers.hyperparameter import (
     Hyperparameter,
+    check_flag,
     check_pair,
     check_within,
 )
 
-__all__ = ["BETA1", "BETA2", "EPSILON", "MomentOptimizer", "check_betas"]
+__all__ = [
+    "BETA1",
+    "BETA2",
+    "EPSILON",
+    "MomentOptimizer",
+    "MomentState",
+    "check_betas",
+]
 
 #: Decay rate of the moving average of gradients.
 BETA1 = Hyperparameter(
@@ -50,12 +63,44 @@ def check_betas(betas: Any) -> tuple[float, float]:
     )
 
 
+@dataclass(frozen=True, eq=False)
+class MomentState(State):
+    """The moving averages that Adam, AdamW and NAdam keep between steps.
+
+    Each optimizer's state extends it with what only that optimizer needs
+    (``AdamState``, ``NAdamState``).
+
+    Attributes
+    ----------
+    step : int
+        Number of updates taken so far.
+    exp_avg : ndarray, shape (N, 2)
+        Moving average of the gradients, ``m``.
+    exp_avg_sq : ndarray, shape (N, 2)
+        Moving average of the squared gradients, ``v``.
+
+    Examples
+    --------
+    >>> from lossviz_widgets.engine.optimizers import NAdam
+    >>> state = NAdam().init(np.zeros((4, 2)))
+    >>> state.step, state.exp_avg.shape, state.exp_avg_sq.shape
+    (0, (4, 2), (4, 2))
+
+    """
+
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
 class MomentOptimizer(Optimizer[Any]):
     """Base of the optimizers that keep moving averages of ``g`` and ``g²``.
 
     It holds what Adam, AdamW and NAdam share: ``betas``, shown to a panel
-    as ``beta1`` and ``beta2``, and weight decay applied either to the
-    gradient or, decoupled, to the point itself.
+    as ``beta1`` and ``beta2``, the update of the two moving averages, and
+    weight decay applied either to the gradient or, decoupled, to the point
+    itself. The bias corrections stay with each optimizer: as in
+    ``torch.optim``, NAdam corrects ``m`` through its momentum products and
+    takes the root of ``v`` after the correction, Adam before it.
 
     Examples
     --------
@@ -66,6 +111,7 @@ class MomentOptimizer(Optimizer[Any]):
     """
 
     betas: tuple[float, float]
+    eps: float
     weight_decay: float
     maximize: bool
     _flat_entries: ClassVar[dict[str, tuple[str, int]]] = {
@@ -94,8 +140,24 @@ class MomentOptimizer(Optimizer[Any]):
             points = points * (1 - self.lr * self.weight_decay)
         return points, descent_gradient(points, grad, 0.0, self.maximize)
 
+    def _moments(
+        self, state: MomentState, grad: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``m`` and ``v`` moved towards ``g`` and ``g²`` by ``betas``."""
+        beta1, beta2 = self.betas
+        exp_avg = state.exp_avg + (1 - beta1) * (grad - state.exp_avg)
+        exp_avg_sq = beta2 * state.exp_avg_sq + (1 - beta2) * (grad * grad)
+        return exp_avg, exp_avg_sq
+
     def _check_fields(self, **fields: Any) -> None:
-        """Validate ``betas`` and the given fields, and store them canonically."""
+        """Validate the shared fields and the given ones; store them canonically."""
+        checks = {
+            "lr": check_within,
+            "eps": check_within,
+            "weight_decay": check_within,
+            **fields,
+            "maximize": check_flag,
+        }
         object.__setattr__(self, "betas", check_betas(self.betas))
-        for name, check in fields.items():
+        for name, check in checks.items():
             object.__setattr__(self, name, check(name, getattr(self, name)))

@@ -20,23 +20,21 @@ from lossviz_widgets.engine.optimizers.moments import (
     BETA2,
     EPSILON,
     MomentOptimizer,
+    MomentState,
 )
 
 __all__ = ["NAdam", "NAdamState"]
 
 
 @dataclass(frozen=True, eq=False)
-class NAdamState(State):
+class NAdamState(MomentState):
     """The state of :class:`NAdam`.
+
+    The step count and the averages ``m`` and ``v`` are those of
+    :class:`~lossviz_widgets.engine.optimizers.moments.MomentState`.
 
     Attributes
     ----------
-    step : int
-        Number of updates taken so far.
-    exp_avg : ndarray, shape (N, 2)
-        Moving average of the gradients, ``m``.
-    exp_avg_sq : ndarray, shape (N, 2)
-        Moving average of the squared gradients, ``v``.
     mu_product : float
         Product of the momentum coefficients ``μ₁ ⋯ μₜ`` so far.
 
@@ -47,8 +45,6 @@ class NAdamState(State):
 
     """
 
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
     mu_product: float
 
 
@@ -121,12 +117,7 @@ class NAdam(MomentOptimizer):
 
     def __post_init__(self) -> None:
         self._check_fields(
-            lr=check_within,
-            eps=check_within,
-            weight_decay=check_within,
-            momentum_decay=check_within,
-            decoupled_weight_decay=check_flag,
-            maximize=check_flag,
+            momentum_decay=check_within, decoupled_weight_decay=check_flag
         )
 
     def _init(self, points: np.ndarray) -> NAdamState:
@@ -145,14 +136,12 @@ class NAdam(MomentOptimizer):
         hessian: np.ndarray | None,
     ) -> tuple[np.ndarray, NAdamState]:
         step = state.step + 1
-        beta1, beta2 = self.betas
         points, grad = self._decay(points, grad, self.decoupled_weight_decay)
 
         mu, mu_next = self._momentum(step), self._momentum(step + 1)
         mu_product = state.mu_product * mu
-        exp_avg = state.exp_avg + (1 - beta1) * (grad - state.exp_avg)
-        exp_avg_sq = beta2 * state.exp_avg_sq + (1 - beta2) * (grad * grad)
-        denominator = np.sqrt(exp_avg_sq / (1 - beta2**step)) + self.eps
+        exp_avg, exp_avg_sq = self._moments(state, grad)
+        denominator = np.sqrt(exp_avg_sq / (1 - self.beta2**step)) + self.eps
 
         # The current gradient's share, then the look-ahead momentum's share.
         grad_share = -self.lr * (1 - mu) / (1 - mu_product)

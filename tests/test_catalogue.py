@@ -654,7 +654,7 @@ def test_surface_describes_itself(name):
         (
             lambda: get_surface("rastrigin", amplitude="10"),
             TypeError,
-            r"^parameter 'amplitude' must be a real number, got '10'$",
+            r"^parameter 'amplitude' must be a real number, got '10' \(str\)$",
         ),
     ],
     ids=[

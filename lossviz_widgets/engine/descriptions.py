@@ -7,30 +7,19 @@ the points where the gradient vanishes (:class:`CriticalPoint`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
+from lossviz_widgets.engine.numbers import check_real
+
 __all__ = ["POINT_KINDS", "CriticalPoint", "Domain", "Parameter"]
 
 #: The kinds a critical point can have, from the signs of the Hessian's
 #: eigenvalues: both positive, both negative, mixed, or one of them zero.
 POINT_KINDS = ("minimum", "maximum", "saddle", "degenerate")
-
-
-def _finite_float(name: str, value: object) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        message = f"{name} must be a real number, got {value!r}"
-        raise TypeError(message)
-    number = float(value)
-    if not math.isfinite(number):
-        message = f"{name} must be finite, got {number!r}"
-        raise ValueError(message)
-    return number
 
 
 @dataclass(frozen=True)
@@ -55,7 +44,7 @@ class Domain:
 
     def __post_init__(self) -> None:
         for field in ("x_min", "x_max", "y_min", "y_max"):
-            object.__setattr__(self, field, _finite_float(field, getattr(self, field)))
+            object.__setattr__(self, field, check_real(field, getattr(self, field)))
         if not (self.x_min < self.x_max and self.y_min < self.y_max):
             message = (
                 "a domain needs x_min < x_max and y_min < y_max, got "
@@ -162,7 +151,7 @@ class Parameter:
             message = f"a parameter name must be an identifier, got {self.name!r}"
             raise ValueError(message)
         for field in ("default", "low", "high"):
-            number = _finite_float(f"{self.name}.{field}", getattr(self, field))
+            number = check_real(f"{self.name}.{field}", getattr(self, field))
             object.__setattr__(self, field, number)
         if self.scale not in ("linear", "log"):
             message = f"scale must be 'linear' or 'log', got {self.scale!r}"
@@ -179,7 +168,7 @@ class Parameter:
 
     def validate(self, value: object) -> float:
         """Return ``value`` as a float if it is allowed, else raise ``ValueError``."""
-        number = _finite_float(f"parameter {self.name!r}", value)
+        number = check_real(f"parameter {self.name!r}", value)
         if not self.low <= number <= self.high:
             message = (
                 f"parameter {self.name!r} must lie in [{self.low}, {self.high}], "

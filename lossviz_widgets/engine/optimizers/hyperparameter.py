@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from lossviz_widgets.engine.numbers import check_real, shown
+
 __all__ = [
     "MAXIMIZE",
     "SCALES",
@@ -30,54 +32,6 @@ __all__ = [
 #: How a control moves through a hyperparameter's range: a slider on a log
 #: or linear scale, a checkbox, or a slider over whole numbers.
 SCALES = ("log", "linear", "bool", "int")
-
-
-def _shown(value: object) -> str:
-    """Show a value with its type, as error messages do."""
-    return f"{value!r} ({type(value).__name__})"
-
-
-def check_real(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a finite real number.
-
-    Parameters
-    ----------
-    name : str
-        The argument's name, used in the error message.
-    value : object
-        What was given.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not a real number (a bool is not one).
-    ValueError
-        If ``value`` is infinite or NaN.
-
-    Examples
-    --------
-    >>> check_real("lr", 1)
-    1.0
-    >>> check_real("lr", "fast")
-    Traceback (most recent call last):
-    ...
-    TypeError: lr must be a real number, got 'fast' (str)
-
-    """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        message = f"{name} must be a real number, got {_shown(value)}"
-        raise TypeError(message)
-    number = float(value)
-    if not math.isfinite(number):
-        message = f"{name} must be finite, got {number!r}"
-        raise ValueError(message)
-    return number
 
 
 def check_within(
@@ -146,7 +100,7 @@ def check_flag(name: str, value: object) -> bool:
 
     """
     if not isinstance(value, (bool, np.bool_)):
-        message = f"{name} must be True or False, got {_shown(value)}"
+        message = f"{name} must be True or False, got {shown(value)}"
         raise TypeError(message)
     return bool(value)
 
@@ -165,7 +119,7 @@ def check_seed(name: str, value: object) -> int:
 
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        message = f"{name} must be a whole number, got {_shown(value)}"
+        message = f"{name} must be a whole number, got {shown(value)}"
         raise TypeError(message)
     if value < 0:
         message = f"{name} must be >= 0, got {int(value)!r}"
@@ -187,7 +141,7 @@ def check_pair(name: str, value: object) -> tuple[Any, Any]:
 
     """
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        message = f"{name} must be a pair of numbers, got {_shown(value)}"
+        message = f"{name} must be a pair of numbers, got {shown(value)}"
         raise TypeError(message)
     return (value[0], value[1])
 

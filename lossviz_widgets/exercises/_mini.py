@@ -49,8 +49,12 @@ LR_RANGE = (1e-5, 1e-1)
 STEPS_RANGE = (10, 2000)
 
 
-def check_number(name: str, value: Any, low: float, high: float) -> float:
+def check_number(
+    name: str, value: Any, low: float, high: float, *, positive: bool = False
+) -> float:
     """Return ``value`` as a float if it is a real number in ``[low, high]``.
+
+    With ``positive``, zero is refused too.
 
     Raises
     ------
@@ -67,6 +71,10 @@ def check_number(name: str, value: Any, low: float, high: float) -> float:
     Traceback (most recent call last):
     ...
     ValueError: lr must lie in [1e-05, 0.1], got 1.0
+    >>> check_number("lr", 0, 0.0, 1.0, positive=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be positive, got 0
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         message = f"{name} must be a number, got {value!r}"
@@ -74,6 +82,9 @@ def check_number(name: str, value: Any, low: float, high: float) -> float:
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
         message = f"{name} must lie in [{low:g}, {high:g}], got {value!r}"
+        raise ValueError(message)
+    if positive and number == 0:
+        message = f"{name} must be positive, got {value!r}"
         raise ValueError(message)
     return number
 

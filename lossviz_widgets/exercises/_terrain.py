@@ -29,7 +29,6 @@ __all__ = [
     "UNSETTLED_COLOR",
     "basin_picture",
     "find_saddle",
-    "number_in",
     "one_weight_loss",
     "point_in",
     "points_in",
@@ -258,34 +257,6 @@ def basin_picture(basin_map: BasinMap) -> tuple[bytes, Any]:
         for half in [(axis[-1] - axis[0]) / (len(axis) - 1) / 2]
     )
     return encode_png(rgba), extent
-
-
-def number_in(
-    name: str, value: Any, low: float, high: float, *, positive: bool = False
-) -> float:
-    """Return ``value`` as a float if it is a number in ``[low, high]``, else raise.
-
-    With ``positive``, zero is refused too.
-
-    Examples
-    --------
-    >>> number_in("lr", 0.1, 0.0, 1.0)
-    0.1
-    >>> number_in("lr", "fast", 0.0, 1.0)
-    Traceback (most recent call last):
-    ...
-    TypeError: lr must be a number, got 'fast'
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        message = f"{name} must be a number, got {value!r}"
-        raise TypeError(message)
-    if not (np.isfinite(value) and low <= value <= high):
-        message = f"{name} must lie in [{low:g}, {high:g}], got {value!r}"
-        raise ValueError(message)
-    if positive and value == 0:
-        message = f"{name} must be positive, got {value!r}"
-        raise ValueError(message)
-    return float(value)
 
 
 def whole_number_in(name: str, value: Any, low: int, high: int) -> int:

@@ -26,11 +26,11 @@ from lossviz_widgets.engine import (
 )
 from lossviz_widgets.engine.optimizers import OPTIMIZERS as REGISTRY
 from lossviz_widgets.engine.optimizers import make_optimizer
+from lossviz_widgets.exercises._mini import check_number
 from lossviz_widgets.exercises._terrain import (
     DIVERGED_COLOR,
     UNSETTLED_COLOR,
     basin_picture,
-    number_in,
     point_in,
     whole_number_in,
 )
@@ -132,7 +132,7 @@ class BasinsOfAttraction(Exercise):
                 f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}"
             )
             raise ValueError(message)
-        lr = number_in("lr", lr, 1e-4, 0.1)
+        lr = check_number("lr", lr, 1e-4, 0.1)
         steps = whole_number_in("steps", steps, 10, 2000)
         self.resolution = whole_number_in("resolution", resolution, 20, 200)
         self.model = LandscapeModel(surface, runs=[], steps=steps, resolution=120)

@@ -21,8 +21,8 @@ import traitlets
 
 from lossviz_widgets.engine import descend, get_surface
 from lossviz_widgets.engine.optimizers import GD
+from lossviz_widgets.exercises._mini import check_number
 from lossviz_widgets.exercises._terrain import (
-    number_in,
     one_weight_loss,
     points_in,
     whole_number_in,
@@ -129,7 +129,7 @@ class Overparameterization(Exercise):
         steps: int = 200,
         locked: bool = False,
     ) -> None:
-        lr = number_in("lr", lr, 0.0, 0.5, positive=True)
+        lr = check_number("lr", lr, 0.0, 0.5, positive=True)
         steps = whole_number_in("steps", steps, 10, MAX_STEPS)
         surface = get_surface("linear_network")
         points = points_in("starts", starts, surface, 2, 6)

@@ -18,9 +18,9 @@ import numpy as np
 from lossviz_widgets.controls import PathPlayer
 from lossviz_widgets.engine import Surface
 from lossviz_widgets.engine.optimizers import GD, Momentum, NoisyGD, Optimizer
+from lossviz_widgets.exercises._mini import check_number
 from lossviz_widgets.exercises._terrain import (
     find_saddle,
-    number_in,
     point_in,
     saddle_between_wells,
     saddle_start,
@@ -125,13 +125,13 @@ class SaddleEscape(Exercise):
         margin: float | None = None,
         locked: bool = False,
     ) -> None:
-        self.lr = number_in("lr", lr, 0.0, 1.0, positive=True)
+        self.lr = check_number("lr", lr, 0.0, 1.0, positive=True)
         steps = whole_number_in("steps", steps, 10, MAX_STEPS)
         if method not in METHODS:
             message = f"method must be one of {sorted(METHODS)}, got {method!r}"
             raise ValueError(message)
-        momentum = number_in("momentum", momentum, 0.0, 0.99)
-        noise = number_in("noise", noise, 0.0, 5.0)
+        momentum = check_number("momentum", momentum, 0.0, 0.99)
+        noise = check_number("noise", noise, 0.0, 5.0)
         self.seed = whole_number_in("seed", seed, 0, 2**31 - 1)
 
         self.model = LandscapeModel(
@@ -145,12 +145,12 @@ class SaddleEscape(Exercise):
         span = surface.domain.span
         self.radius = 0.1 * span
         if radius is not None:
-            self.radius = number_in("radius", radius, 0.0, span, positive=True)
+            self.radius = check_number("radius", radius, 0.0, span, positive=True)
         lows = [p.value for p in self.model.critical if p.kind == "minimum"]
         lowest = min([float(np.nanmin(self.model.grid.values)), *lows])
         self.margin = 0.2 * (self.saddle.value - lowest)
         if margin is not None:
-            self.margin = number_in("margin", margin, 0.0, np.inf, positive=True)
+            self.margin = check_number("margin", margin, 0.0, np.inf, positive=True)
         self.start = (
             saddle_start(surface, self.saddle)
             if start is None

@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 from collections.abc import Callable
@@ -31,16 +30,20 @@ from typing import Any
 
 import numpy as np
 
-from lossviz_widgets.engine import (
-    CATALOGUE,
-    Domain,
-    Grid,
-    Surface,
-    descend,
-    evaluate_grid,
-    get_surface,
+from lossviz_widgets._picture_arguments import (
+    MAX_STEPS,
+    RESOLUTIONS,
+    as_surface,
+    checked,
+    checked_title,
+    colormap,
+    file_name,
+    log_scale,
+    planned_runs,
+    positive,
 )
-from lossviz_widgets.engine.optimizers import GD, Momentum, Optimizer, make_optimizer
+from lossviz_widgets.engine import Domain, Grid, Surface, descend, evaluate_grid
+from lossviz_widgets.engine.optimizers import GD, Momentum
 
 __all__ = ["MAX_FRAMES", "anim_banana_descent", "animate", "render_surface"]
 
@@ -50,45 +53,6 @@ DEFAULT_OUT_DIR = "outputs"
 #: The most frames a GIF holds; longer runs show evenly spread steps.
 MAX_FRAMES = 201
 
-# Bounds on the work one call may ask for.
-_MAX_STEPS, _MAX_RUNS, _RESOLUTIONS = 5_000, 8, (10, 500)
-
-# A callable neither given a domain nor named after a catalogue surface is
-# drawn over this square, the default of Surface.from_function.
-_DEFAULT_DOMAIN = Domain(-3.0, 3.0, -3.0, 3.0)
-
-
-def _require_export() -> None:
-    """Import matplotlib and Pillow, or say which extra installs them."""
-    try:
-        importlib.import_module("matplotlib")
-        importlib.import_module("PIL")
-    except ImportError as error:
-        message = (
-            f"pictures and animations need matplotlib and Pillow ({error}); "
-            'install them with: pip install "lossviz-widgets[export]"'
-        )
-        raise ImportError(message) from error
-
-
-def _file_name(filename: object, suffix: str) -> str:
-    """Return ``filename`` if it is a bare file name ending in ``suffix``."""
-    if not isinstance(filename, str):
-        message = (
-            f"filename must be a string such as 'picture{suffix}', got {filename!r}"
-        )
-        raise TypeError(message)
-    if os.path.basename(filename) != filename or "\\" in filename:
-        message = (
-            "filename must be a bare file name without a directory part (give "
-            f"the folder as out_dir), got {filename!r}"
-        )
-        raise ValueError(message)
-    if Path(filename).suffix.lower() != suffix:
-        message = f"filename must end in {suffix}, got {filename!r}"
-        raise ValueError(message)
-    return filename
-
 
 def _output(out_dir: str | os.PathLike[str] | None, filename: str) -> Path:
     """Create the output folder if needed and return the file's absolute path."""
@@ -97,58 +61,13 @@ def _output(out_dir: str | os.PathLike[str] | None, filename: str) -> Path:
     return folder.resolve() / filename
 
 
-def _checked(
-    name: str, value: Any, low: float, high: float, whole: bool = False
-) -> Any:
-    """Return ``value`` if it is a number (a whole one) in ``[low, high]``, or raise."""
-    kind = "whole number" if whole else "number"
-    types = (int, np.integer) if whole else (int, float, np.number)
-    if isinstance(value, bool) or not isinstance(value, types):
-        message = f"{name} must be a {kind}, got {value!r}"
-        raise TypeError(message)
-    if not low <= value <= high:
-        message = f"{name} must lie in [{low:g}, {high:g}], got {value!r}"
-        raise ValueError(message)
-    return int(value) if whole else float(value)
+def _shaded_grid(
+    surface: Surface, resolution: int, domain: Domain, log: object
+) -> tuple[Grid, bool]:
+    """Evaluate the surface on a grid, explaining a function that fails.
 
-
-def _colormap(cmap: object) -> Any:
-    """Return the matplotlib colour map ``cmap`` names, or raise."""
-    import matplotlib
-
-    if isinstance(cmap, matplotlib.colors.Colormap):
-        return cmap
-    if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
-        message = (
-            "cmap must name a matplotlib colour map such as 'viridis' or "
-            f"'plasma', got {cmap!r}"
-        )
-        raise ValueError(message)
-    return matplotlib.colormaps[cmap]
-
-
-def _as_surface(f: object, domain: Any, argument: str) -> tuple[Surface, Domain]:
-    """Return the surface ``f`` (the argument so named) stands for, and its box."""
-    box = None if domain is None else Domain.coerce(domain)
-    if isinstance(f, str):
-        surface = get_surface(f)
-    elif isinstance(f, Surface):
-        surface = f
-    elif callable(f):
-        name = getattr(f, "__name__", "")
-        known = CATALOGUE[name]().domain if name in CATALOGUE else _DEFAULT_DOMAIN
-        surface = Surface.from_function(f, domain=box or known, name=name or "f")
-    else:
-        message = (
-            f"{argument} must be a function f(x, y), a Surface or a catalogue "
-            f"name such as 'banana', got {f!r}"
-        )
-        raise TypeError(message)
-    return surface, box or surface.domain
-
-
-def _grid(surface: Surface, resolution: int, domain: Domain) -> Grid:
-    """Evaluate the surface on a grid, explaining a function that fails."""
+    Returns the grid and whether its colours follow a log scale.
+    """
     try:
         grid = evaluate_grid(surface, resolution, domain=domain)
     except (TypeError, ValueError) as error:
@@ -160,19 +79,7 @@ def _grid(surface: Surface, resolution: int, domain: Domain) -> Grid:
     if not np.isfinite(grid.values).any():
         message = f"f has no finite value on the domain {domain}"
         raise ValueError(message)
-    return grid
-
-
-def _log_scale(values: np.ndarray, log: object) -> bool:
-    """Whether colours follow a log scale; ``log=None`` decides from the values."""
-    if log is None:
-        from lossviz_widgets.views.raster import prefers_log
-
-        return prefers_log(values)
-    if not isinstance(log, bool):
-        message = f"log must be True, False or None (decide alone), got {log!r}"
-        raise TypeError(message)
-    return log
+    return grid, log_scale(grid.values, log)
 
 
 def render_surface(
@@ -237,53 +144,19 @@ def render_surface(
     ...     print(path.name, path.stat().st_size > 10_000)
     03_wavy_surface.png True
     """
-    surface, box = _as_surface(f, domain, "f")
-    if not isinstance(title, str):
-        message = f"title must be a string, got {title!r}"
-        raise TypeError(message)
-    name = _file_name(filename, ".png")
-    view = _checked("elev", elev, -90, 90), _checked("azim", azim, -360, 360)
-    resolution = _checked("resolution", resolution, *_RESOLUTIONS, whole=True)
-    _require_export()
-    colormap = _colormap(cmap)
+    surface, box = as_surface(f, domain, "f")
+    title = checked_title(title)
+    name = file_name(filename, ".png")
+    view = checked("elev", elev, -90, 90), checked("azim", azim, -360, 360)
+    resolution = checked("resolution", resolution, *RESOLUTIONS, whole=True)
+    colors = colormap(cmap)
 
-    grid = _grid(surface, resolution, box)
-    many_decades = _log_scale(grid.values, log)
+    grid, many_decades = _shaded_grid(surface, resolution, box, log)
     path = _output(out_dir, name)
     from lossviz_widgets._frames import draw_surface_3d
 
-    draw_surface_3d(grid, path, title, colormap, view, many_decades)
+    draw_surface_3d(grid, path, title, colors, view, many_decades)
     return path
-
-
-def _runs(runs: Any, start: Any) -> list[tuple[Optimizer, Any, str, str]]:
-    """Return each run as ``(optimizer, start, label, colour)``."""
-    from lossviz_widgets.model import PALETTE, Run
-
-    if not isinstance(runs, list):
-        runs = [runs]
-    if not 1 <= len(runs) <= _MAX_RUNS:
-        message = f"runs must hold 1 to {_MAX_RUNS} runs, got {len(runs)}"
-        raise ValueError(message)
-    planned = []
-    for index, item in enumerate(runs):
-        optimizer, point, label, color = item, start, "", PALETTE[index]
-        if isinstance(item, Run):
-            optimizer, point = item.optimizer, item.start
-            label, color = item.label, item.color
-        elif isinstance(item, tuple) and len(item) == 2:
-            optimizer, point = item
-        if isinstance(optimizer, str):
-            optimizer = make_optimizer(optimizer)
-        if not isinstance(optimizer, Optimizer):
-            message = (
-                "each run must be an optimizer, an optimizer name such as 'adam', "
-                f"a pair (optimizer, start) or a Run, got {item!r}"
-            )
-            raise TypeError(message)
-        label = label or f"{optimizer.name} (lr={optimizer.lr:g})"
-        planned.append((optimizer, point, label, color))
-    return planned
 
 
 def animate(
@@ -355,21 +228,18 @@ def animate(
     ...     print(path.name)
     race.gif
     """
-    surface, box = _as_surface(surface, domain, "surface")
-    steps = _checked("steps", steps, 1, _MAX_STEPS, whole=True)
+    surface, box = as_surface(surface, domain, "surface")
+    steps = checked("steps", steps, 1, MAX_STEPS, whole=True)
     if start is None:
         start = (box.x_min + 0.2 * (box.x_max - box.x_min),
                  box.y_min + 0.8 * (box.y_max - box.y_min))  # fmt: skip
-    planned = _runs(runs, start)
-    name = _file_name(filename, ".gif")
-    fps = _checked("fps", fps, 1, 50)
+    planned = planned_runs(runs, start)
+    name = file_name(filename, ".gif")
+    fps = checked("fps", fps, 1, 50)
     if title is None:
         title = surface.title + (f": {surface.formula}" if surface.formula else "")
-    elif not isinstance(title, str):
-        message = f"title must be a string, got {title!r}"
-        raise TypeError(message)
-    _require_export()
-    colormap = _colormap(cmap)
+    title = checked_title(title)
+    colors = colormap(cmap)
 
     from lossviz_widgets._frames import Track, draw_backdrop, write_gif
 
@@ -377,9 +247,8 @@ def animate(
         Track(label, color, descend(surface, optimizer, point, steps))
         for optimizer, point, label, color in planned
     ]
-    grid = _grid(surface, 200, box)
-    many_decades = _log_scale(grid.values, log)
-    backdrop = draw_backdrop(surface, grid, tracks, title, colormap, many_decades)
+    grid, many_decades = _shaded_grid(surface, 200, box, log)
+    backdrop = draw_backdrop(surface, grid, tracks, title, colors, many_decades)
     path = _output(out_dir, name)
     write_gif(backdrop, tracks, path, fps, MAX_FRAMES)
     return path
@@ -433,13 +302,8 @@ def anim_banana_descent(
     ...     print(path.name)
     04_banana_descent.gif
     """
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.number)):
-        message = f"lr must be a number, got {lr!r}"
-        raise TypeError(message)
-    if not (math.isfinite(lr) and lr > 0):
-        message = f"lr must be a positive finite number, got {lr!r}"
-        raise ValueError(message)
-    momentum = _checked("momentum", momentum, 0, math.inf)
+    lr = positive("lr", lr)
+    momentum = checked("momentum", momentum, 0, math.inf)
     optimizer = GD(lr=lr) if momentum == 0 else Momentum(lr=lr, momentum=momentum)
     kind = "Gradient descent" if momentum == 0 else f"Momentum {momentum:g}"
     return animate(

@@ -132,7 +132,7 @@ class _SendsFramesQuickly:
         state, paths, buffers = _remove_buffers(state)
         for name, entries in quick.items():
             state[name], data = entries.split()
-            paths += ([name, index, "data"] for index in range(len(data)))
+            paths.extend([[name, index, "data"] for index in range(len(data))])
             buffers += data
         message = {"method": "update", "state": state, "buffer_paths": paths}
         self._send(message, buffers=buffers)

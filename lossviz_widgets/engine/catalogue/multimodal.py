@@ -23,20 +23,26 @@ from lossviz_widgets.engine.surface import CriticalPoint, Surface
 __all__ = ["himmelblau", "six_hump_camel", "styblinski_tang"]
 
 
+def _himmelblau_residuals(x: Array, y: Array) -> Pair:
+    """Return the two residuals whose squares make Himmelblau's function."""
+    return x**2 + y - 11, x + y**2 - 7
+
+
 def _himmelblau(x: Array, y: Array, p: Params) -> Array:
     """Value of Himmelblau's function."""
-    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+    first, second = _himmelblau_residuals(x, y)
+    return first**2 + second**2
 
 
 def _himmelblau_grad(x: Array, y: Array, p: Params) -> Pair:
     """Gradient of Himmelblau's function."""
-    first, second = x**2 + y - 11, x + y**2 - 7
+    first, second = _himmelblau_residuals(x, y)
     return 4 * x * first + 2 * second, 2 * first + 4 * y * second
 
 
 def _himmelblau_hess(x: Array, y: Array, p: Params) -> Triple:
     """Hessian of Himmelblau's function."""
-    first, second = x**2 + y - 11, x + y**2 - 7
+    first, second = _himmelblau_residuals(x, y)
     return 4 * first + 8 * x**2 + 2, 4 * x + 4 * y, 2 + 4 * second + 8 * y**2
 
 
@@ -204,9 +210,9 @@ def _tang_critical_points() -> tuple[CriticalPoint, ...]:
     kinds = ("maximum", "saddle", "minimum")
     points = []
     for x, y in itertools.product(_tang_roots(), repeat=2):
-        upward = int(6 * x**2 - 16 > 0) + int(6 * y**2 - 16 > 0)
-        value = ((x**4 - 16 * x**2 + 5 * x) + (y**4 - 16 * y**2 + 5 * y)) / 2
-        points.append(CriticalPoint(x, y, value, kinds[upward]))
+        bend_x, _, bend_y = _tang_hess(x, y, {})
+        upward = int(bend_x > 0) + int(bend_y > 0)
+        points.append(CriticalPoint(x, y, _tang(x, y, {}), kinds[upward]))
     return tuple(points)
 
 

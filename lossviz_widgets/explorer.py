@@ -11,7 +11,7 @@ import ipywidgets
 from lossviz_widgets.controls import OptimizerPanel, PathPlayer, SurfaceSelector
 from lossviz_widgets.engine import Surface
 from lossviz_widgets.engine.optimizers import Optimizer
-from lossviz_widgets.model import PALETTE, LandscapeModel, Run
+from lossviz_widgets.model import PALETTE, LandscapeModel, Run, default_start
 from lossviz_widgets.views import ContourView, CurvatureReadout, LossCurves
 
 __all__ = ["CONTROLS", "VIEWS", "LandscapeExplorer"]
@@ -87,7 +87,9 @@ class LandscapeExplorer(ipywidgets.VBox):
         (``Momentum(lr=0.01)``), dicts of :class:`Run` traits, or runs.
         One gradient-descent run when omitted.
     start : (float, float), optional
-        The start of every run that does not set its own.
+        The start of every run that does not set its own; by default a
+        point off the centre of the surface's domain, the same for every
+        run, so that they race from one place.
     steps : int
         Steps every run takes.
     resolution : int
@@ -132,7 +134,9 @@ class LandscapeExplorer(ipywidgets.VBox):
 
         built = None
         if runs is not None:
-            built = [_as_run(item, i, start) for i, item in enumerate(runs)]
+            # Runs race from one point: the one given, or the surface's default.
+            shared = start if start is not None else default_start(surface)
+            built = [_as_run(item, i, shared) for i, item in enumerate(runs)]
             _distinct_colours(built)
         elif start is not None:
             built = [_as_run("gd", 0, start)]

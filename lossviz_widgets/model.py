@@ -50,6 +50,7 @@ __all__ = [
     "PALETTE",
     "LandscapeModel",
     "Run",
+    "default_start",
 ]
 
 log = logging.getLogger(__name__)
@@ -173,9 +174,22 @@ def _surface(value: Any) -> Surface:
     return value
 
 
-def _default_start(surface: Surface, index: int) -> tuple[float, float]:
-    """Return a start point inside the domain, off-centre, one per run index."""
-    domain = surface.domain
+def default_start(surface: Any, index: int = 0) -> tuple[float, float]:
+    """Return a start point inside the domain, off-centre, one per run index.
+
+    Parameters
+    ----------
+    surface : Surface or str
+        A surface, or the name of one in the catalogue.
+    index : int
+        Which run: each of the first five gets a corner or edge of its own.
+
+    Examples
+    --------
+    >>> default_start("rosenbrock"), default_start("rosenbrock", 1)
+    ((-1.2, 2.2), (1.2, 2.2))
+    """
+    domain = _surface(surface).domain
     fractions = ((0.2, 0.8), (0.8, 0.8), (0.2, 0.2), (0.8, 0.2), (0.5, 0.9))
     fx, fy = fractions[index % len(fractions)]
     x = domain.x_min + fx * (domain.x_max - domain.x_min)
@@ -231,7 +245,7 @@ class LandscapeModel(HasTraits):
         surface = _surface(surface)
         super().__init__(surface=surface, steps=steps, resolution=resolution)
         if runs is None:
-            runs = [Run("gd", start=_default_start(surface, 0))]
+            runs = [Run("gd", start=default_start(surface))]
         self.runs = list(runs)
 
     # -- validation ------------------------------------------------------
@@ -369,7 +383,7 @@ class LandscapeModel(HasTraits):
         used = {run.color for run in self.runs}
         free = [c for c in PALETTE if c not in used] or list(PALETTE)
         traits.setdefault("color", free[0])
-        traits.setdefault("start", _default_start(self.surface, len(self.runs)))
+        traits.setdefault("start", default_start(self.surface, len(self.runs)))
         run = Run(optimizer, **traits)
         self.runs = [*self.runs, run]
         return run

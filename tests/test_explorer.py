@@ -4,7 +4,7 @@ import pytest
 from lossviz_widgets import LandscapeExplorer
 from lossviz_widgets.engine import get_surface
 from lossviz_widgets.engine.optimizers import Momentum
-from lossviz_widgets.model import Run
+from lossviz_widgets.model import Run, default_start
 
 
 def test_the_explorer_exposes_its_parts_around_one_model():
@@ -45,6 +45,18 @@ def test_runs_from_names_optimizers_dicts_and_runs():
     ]
     assert runs[1].optimizer.lr == 0.002
     assert len({run.color for run in runs}) == 4
+
+
+def test_runs_without_a_start_race_from_one_point_off_the_minimum():
+    surface = get_surface("convex_bowl")  # its minimum is the domain's centre
+    explorer = LandscapeExplorer(
+        surface, runs=["gd", "adam", {"optimizer": "momentum", "start": (1.0, 0.5)}]
+    )
+    runs = explorer.model.runs
+    assert runs[0].start == runs[1].start == default_start(surface)
+    assert runs[0].start != surface.domain.center
+    assert runs[2].start == (1.0, 0.5)
+    assert runs[0].trajectory.values[0] > runs[0].trajectory.values[-1]
 
 
 def test_a_start_alone_gives_one_gradient_descent_run_from_it():

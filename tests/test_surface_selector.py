@@ -334,3 +334,27 @@ def test_descriptions_are_escaped(model):
 def test_only_a_model_is_accepted():
     with pytest.raises(TypeError, match="model must be a LandscapeModel, got 'x'"):
         SurfaceSelector("x")
+
+
+@pytest.mark.parametrize(
+    ("name", "slider"),
+    [
+        (surface.name, parameter.name)
+        for surface in map(get_surface, surface_names())
+        for parameter in surface.parameters
+        if parameter.scale == "log"
+    ],
+)
+def test_log_sliders_show_the_value_itself_not_a_neighbour(model, name, slider):
+    # The browser snaps a slider to whole steps above its minimum.
+    selector = SurfaceSelector(model)
+    model.surface = name
+
+    widget = selector.sliders[slider]
+    exponent = np.log10(model.surface.params[slider])
+    steps = (exponent - widget.min) / widget.step
+    assert steps == pytest.approx(round(steps), abs=1e-9)
+    assert widget.base ** (widget.min + round(steps) * widget.step) == pytest.approx(
+        model.surface.params[slider], rel=1e-12
+    )
+    assert 80 <= (widget.max - widget.min) / widget.step <= 125

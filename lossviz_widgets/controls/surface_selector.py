@@ -56,6 +56,12 @@ def _slider(parameter: Parameter, value: float) -> ipywidgets.ValueWidget:
     if parameter.scale == "log":
         low, high = math.log10(low), math.log10(high)
         step = (high - low) / _POSITIONS
+        # The browser's slider snaps to whole steps above its minimum: a
+        # step that divides the distance to the value shows the value itself
+        # rather than its nearest neighbour on the grid (102 for 100).
+        below = round((math.log10(value) - low) / step)
+        if below > 0:
+            step = (math.log10(value) - low) / below
         return ipywidgets.FloatLogSlider(
             value, min=low, max=high, step=step, base=10, **common
         )

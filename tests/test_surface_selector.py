@@ -173,7 +173,10 @@ def test_parameters_changed_from_code_move_the_sliders_with_one_message(model, w
 
     assert selector.sliders["b"] is b
     assert b.value == 10.0
-    assert [m.state for m in wire.updates(b)] == [{"value": 10.0}]
+    # One message; the step changes with it, so the browser shows 10 itself.
+    (update,) = wire.updates(b)
+    assert update.state == {"value": 10.0, "step": b.step}
+    assert (np.log10(10.0) - b.min) / b.step == pytest.approx(round(1.0 / b.step))
     assert wire.updates(selector.menu) == []
     assert wire.updates(selector.about) == []
 
@@ -358,3 +361,16 @@ def test_log_sliders_show_the_value_itself_not_a_neighbour(model, name, slider):
         model.surface.params[slider], rel=1e-12
     )
     assert 80 <= (widget.max - widget.min) / widget.step <= 125
+
+
+def test_a_value_from_code_between_steps_gets_a_finer_step(model, wire):
+    selector = SurfaceSelector(model)
+    model.surface = "rosenbrock"
+    a = selector.sliders["a"]
+    wire.reset()
+
+    model.surface = model.surface.with_params(a=1.234)
+
+    (update,) = wire.updates(a)
+    assert update.state == {"value": 1.234, "step": 0.002}
+    assert (1.234 - a.min) / a.step == pytest.approx(1367)

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_FORMULAS = 8
 
 _POSITIONS = 100  # roughly how many positions a parameter slider has
+_FINER = 4  # how many times a linear step may shrink tenfold to hold a value
 _WIDE = {"description_width": "initial"}
 
 
@@ -42,6 +43,47 @@ def _nice_step(span: float) -> float:
     raw = span / _POSITIONS
     power = 10.0 ** math.floor(math.log10(raw))
     return max(m * power for m in (1, 2, 5) if m * power <= raw)
+
+
+def _step(parameter: Parameter, value: float) -> float:
+    """Return a slider step for ``parameter`` with ``value`` on the slider's grid.
+
+    The browser's slider snaps to whole steps above its minimum, and sends
+    the snapped value back: a step that divides the distance from the
+    minimum to the value keeps the value itself (100, not 102). A log
+    slider steps through exponents, about :data:`_POSITIONS` of them; a
+    linear one by 1, 2 or 5 × 10ⁿ, finer where the value needs it.
+
+    Examples
+    --------
+    >>> from lossviz_widgets.engine import get_surface
+    >>> b = get_surface("rosenbrock").parameters[1]
+    >>> round(_step(b, 100.0), 6), round(_step(b, 1.0), 6)  # exponents 2 of 0–3
+    (0.029851, 0.03)
+    >>> a = get_surface("rosenbrock").parameters[0]
+    >>> _step(a, 1.0), _step(a, 1.234)
+    (0.02, 0.002)
+    """
+    if parameter.scale == "log":
+        low, high = math.log10(parameter.low), math.log10(parameter.high)
+        step = (high - low) / _POSITIONS
+        below = round((math.log10(value) - low) / step)
+        return (math.log10(value) - low) / below if below > 0 else step
+    step = _nice_step(parameter.high - parameter.low)
+    for _ in range(_FINER):
+        count = (value - parameter.low) / step
+        if abs(count - round(count)) < 1e-6:
+            break
+        step /= 10
+    return step
+
+
+def _on_grid(slider: ipywidgets.ValueWidget, value: float) -> bool:
+    """Tell whether a float slider can show ``value`` without snapping it."""
+    log = isinstance(slider, ipywidgets.FloatLogSlider)
+    position = math.log10(value) if log else value
+    count = (position - slider.min) / slider.step
+    return abs(count - round(count)) < 1e-6
 
 
 def _slider(parameter: Parameter, value: float) -> ipywidgets.ValueWidget:
@@ -53,24 +95,17 @@ def _slider(parameter: Parameter, value: float) -> ipywidgets.ValueWidget:
         "layout": ipywidgets.Layout(width="320px"),
     }
     low, high = parameter.low, parameter.high
-    if parameter.scale == "log":
-        low, high = math.log10(low), math.log10(high)
-        step = (high - low) / _POSITIONS
-        # The browser's slider snaps to whole steps above its minimum: a
-        # step that divides the distance to the value shows the value itself
-        # rather than its nearest neighbour on the grid (102 for 100).
-        below = round((math.log10(value) - low) / step)
-        if below > 0:
-            step = (math.log10(value) - low) / below
-        return ipywidgets.FloatLogSlider(
-            value, min=low, max=high, step=step, base=10, **common
-        )
     if parameter.integer:
         return ipywidgets.IntSlider(
             round(value), min=math.ceil(low), max=math.floor(high), **common
         )
-    step = _nice_step(high - low)
-    decimals = max(0, -math.floor(math.log10(step)))
+    step = _step(parameter, value)
+    if parameter.scale == "log":
+        low, high = math.log10(low), math.log10(high)
+        return ipywidgets.FloatLogSlider(
+            value, min=low, max=high, step=step, base=10, **common
+        )
+    decimals = max(0, -math.floor(math.log10(_nice_step(high - low))))
     return ipywidgets.FloatSlider(
         value, min=low, max=high, step=step, readout_format=f".{decimals}f", **common
     )
@@ -240,7 +275,15 @@ class SurfaceSelector(ipywidgets.VBox):
                 continue  # a newer value is on its way: do not pull the handle back
             value = surface.params[parameter.name]
             slider = self.sliders[parameter.name]
-            slider.value = round(value) if parameter.integer else value
+            if parameter.integer:
+                slider.value = round(value)
+                continue
+            if slider.value == value:
+                continue  # the slider's own value, come back through the model
+            with slider.hold_sync():  # a value set from code keeps its digits
+                if not _on_grid(slider, value):
+                    slider.step = _step(parameter, value)
+                slider.value = value
 
     # -- the person changed something: edit the model ---------------------
 

@@ -13,18 +13,17 @@ a new grid resolution touches no run, and moving the frame computes nothing.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import numpy as np
 import traitlets
 from traitlets import (
-    Bool,
     HasTraits,
     Instance,
     Int,
     List,
     Tuple,
-    Unicode,
     observe,
     validate,
 )
@@ -40,7 +39,7 @@ from lossviz_widgets.engine import (
     get_surface,
     stable_step_size,
 )
-from lossviz_widgets.engine.optimizers import Optimizer, make_optimizer
+from lossviz_widgets.run import PALETTE, Coerced, Run
 
 __all__ = [
     "MAX_COORDINATE",
@@ -55,18 +54,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Colours given to new runs in turn: distinct, readable on the colour maps.
-PALETTE = (
-    "#e45756",
-    "#4c78a8",
-    "#f58518",
-    "#54a24b",
-    "#b279a2",
-    "#17becf",
-    "#eeca3b",
-    "#9d755d",
-)
-
 #: Bounds that keep one change from freezing the kernel.
 MAX_STEPS = 5_000
 MAX_RESOLUTION = 600
@@ -76,84 +63,6 @@ MAX_RUNS = 8
 #: The farthest a domain may reach from the origin: views draw in float32,
 #: which ends near 3.4e38, and a run may wander 100 domain spans away.
 MAX_COORDINATE = 1e30
-
-
-class _Coerced(traitlets.TraitType):
-    """A trait that turns what a person would type into the object it names."""
-
-    def __init__(self, coerce: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._coerce = coerce
-
-    def validate(self, obj: Any, value: Any) -> Any:
-        """Coerce ``value``, turning a refusal into a ``TraitError``."""
-        try:
-            return self._coerce(value)
-        except (TypeError, ValueError) as error:
-            raise traitlets.TraitError(str(error)) from None
-
-
-def _optimizer(value: Any) -> Optimizer:
-    """Return an optimizer from an instance or a registry name."""
-    if isinstance(value, str):
-        return make_optimizer(value)
-    if isinstance(value, Optimizer):
-        return value
-    message = f"optimizer must be an Optimizer or a name such as 'adam', got {value!r}"
-    raise TypeError(message)
-
-
-class Run(HasTraits):
-    """One optimizer started from one point, with the path it takes.
-
-    The model that holds a run keeps its :attr:`trajectory` up to date;
-    change :attr:`optimizer`, :attr:`start` or the model's surface and the
-    path is recomputed.
-
-    Examples
-    --------
-    >>> from lossviz_widgets.engine.optimizers import Adam
-    >>> run = Run(optimizer=Adam(lr=0.1), start=(1.0, -1.0))
-    >>> run.optimizer.name, run.start
-    ('Adam', (1.0, -1.0))
-    >>> Run(optimizer="momentum").optimizer.name
-    'Momentum'
-    """
-
-    optimizer = _Coerced(
-        lambda value: _optimizer(value), help="The optimizer and its hyperparameters."
-    )
-    start = Tuple(
-        traitlets.Float(), traitlets.Float(), default_value=(0.0, 0.0),
-        help="Where the run starts, (x, y).",
-    )  # fmt: skip
-    color = Unicode(PALETTE[0], help="CSS colour of the path.")
-    label = Unicode("", help="Name shown in legends; the optimizer's by default.")
-    visible = Bool(True, help="Whether views draw this run.")
-    trajectory = Instance(
-        Trajectory, allow_none=True, help="The path, kept current by the model."
-    )
-    message = Unicode("", help="What went wrong, in words, or an empty string.")
-
-    def __init__(self, optimizer: Any = "gd", **kwargs: Any) -> None:
-        super().__init__(optimizer=optimizer, **kwargs)
-
-    @validate("start")
-    def _valid_start(self, proposal: dict[str, Any]) -> tuple[float, float]:
-        x, y = proposal["value"]
-        if not (np.isfinite(x) and np.isfinite(y)):
-            message = f"start must be a finite point (x, y), got {proposal['value']!r}"
-            raise traitlets.TraitError(message)
-        return (float(x), float(y))
-
-    @property
-    def name(self) -> str:
-        """The label, or the optimizer's name when no label is set."""
-        return self.label or self.optimizer.name
-
-    def set_hyperparameter(self, name: str, value: Any) -> None:
-        """Change one hyperparameter of the optimizer (validated by it)."""
-        self.optimizer = self.optimizer.replace(**{name: value})
 
 
 def _surface(value: Any) -> Surface:
@@ -174,26 +83,51 @@ def _surface(value: Any) -> Surface:
     return value
 
 
+#: Where default starts may lie, as fractions of the domain's width and
+#: height: off the centre, where many surfaces keep their minimum.
+_START_FRACTIONS = ((0.2, 0.8), (0.8, 0.8), (0.2, 0.2), (0.8, 0.2), (0.5, 0.9))
+
+
 def default_start(surface: Any, index: int = 0) -> tuple[float, float]:
-    """Return a start point inside the domain, off-centre, one per run index.
+    """Return a start point inside the domain, away from the known minima.
+
+    The candidates are five points off the centre of the domain. The first
+    run gets the one farthest from every minimum the surface knows of, so
+    that its path has somewhere to go; later runs get the next ones.
 
     Parameters
     ----------
     surface : Surface or str
         A surface, or the name of one in the catalogue.
     index : int
-        Which run: each of the first five gets a corner or edge of its own.
+        Which run: each of the first five gets a point of its own.
 
     Examples
     --------
+    >>> default_start("himmelblau")  # (-3, 3) would sit on a minimum
+    (0.0, 4.0)
     >>> default_start("rosenbrock"), default_start("rosenbrock", 1)
-    ((-1.2, 2.2), (1.2, 2.2))
+    ((-1.2, 2.2), (-1.2, -0.2))
     """
-    domain = _surface(surface).domain
-    fractions = ((0.2, 0.8), (0.8, 0.8), (0.2, 0.2), (0.8, 0.2), (0.5, 0.9))
-    fx, fy = fractions[index % len(fractions)]
-    x = domain.x_min + fx * (domain.x_max - domain.x_min)
-    y = domain.y_min + fy * (domain.y_max - domain.y_min)
+    surface = _surface(surface)
+    domain = surface.domain
+    width, height = domain.x_max - domain.x_min, domain.y_max - domain.y_min
+    points = [
+        (domain.x_min + fx * width, domain.y_min + fy * height)
+        for fx, fy in _START_FRACTIONS
+    ]
+    minima = [(p.x, p.y) for p in surface.critical_points or () if p.kind == "minimum"]
+
+    def clearance(point: tuple[float, float]) -> float:
+        """Distance to the nearest minimum, in shares of the domain's sides."""
+        return min(
+            math.hypot((point[0] - x) / width, (point[1] - y) / height)
+            for x, y in minima
+        )
+
+    if minima:  # the sort is stable: equally clear points keep their order
+        points.sort(key=clearance, reverse=True)
+    x, y = points[index % len(points)]
     return (round(x, 3), round(y, 3))
 
 
@@ -223,7 +157,7 @@ class LandscapeModel(HasTraits):
     'Adam'
     """
 
-    surface = _Coerced(
+    surface = Coerced(
         lambda value: _surface(value), help="The loss surface being explored."
     )
     runs = List(Instance(Run), help="The optimizer runs drawn on the surface.")

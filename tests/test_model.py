@@ -3,9 +3,15 @@ import pytest
 import traitlets
 
 import lossviz_widgets.model as model_module
-from lossviz_widgets.engine import Surface, get_surface
+from lossviz_widgets.engine import Surface, get_surface, surface_names
 from lossviz_widgets.engine.optimizers import GD, Adam
-from lossviz_widgets.model import MAX_RUNS, PALETTE, LandscapeModel, Run
+from lossviz_widgets.model import (
+    MAX_RUNS,
+    PALETTE,
+    LandscapeModel,
+    Run,
+    default_start,
+)
 
 
 @pytest.fixture
@@ -193,3 +199,18 @@ def test_autograder_reads_what_the_student_sees():
     model.frame = 300
     point = model.runs[0].trajectory.points[model.frame]
     np.testing.assert_allclose(point, [-2.805118, 3.131313], atol=1e-4)
+
+
+@pytest.mark.parametrize("name", surface_names())
+def test_default_starts_keep_away_from_the_minima(name):
+    surface = get_surface(name)
+    domain = surface.domain
+    starts = [default_start(surface, index) for index in range(5)]
+
+    assert len(set(starts)) == 5
+    assert all(domain.contains(x, y) for x, y in starts)
+    minima = [p for p in surface.critical_points or () if p.kind == "minimum"]
+    width, height = domain.x_max - domain.x_min, domain.y_max - domain.y_min
+    for point in minima:
+        x, y = starts[0]
+        assert np.hypot((x - point.x) / width, (y - point.y) / height) > 0.15

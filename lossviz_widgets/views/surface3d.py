@@ -26,6 +26,7 @@ from bqplot import ColorScale
 
 from lossviz_widgets.engine import Grid, Surface, evaluate_grid
 from lossviz_widgets.engine.contours import log_floor
+from lossviz_widgets.latest import LatestWins
 from lossviz_widgets.model import LandscapeModel, Run
 from lossviz_widgets.notices import Notice, guarded
 from lossviz_widgets.views.playback import playback_steps
@@ -56,6 +57,11 @@ _DEPTH = 3.0
 _LARGEST = 1e30
 # Runs float this share of the height range above the mesh.
 _LIFT = 0.015
+# Seconds between two redraws of the surface while a slider is dragged. A
+# browser compiles the mesh's shaders again for every new mesh, about 0.3 s
+# when WebGL draws in software: the map follows every step of a drag, the
+# mesh the last value once the slider rests. Scripts redraw at once.
+_SETTLE = 0.4
 # Milliseconds a change takes to appear. The browser divides the elapsed
 # time by this duration, and 0 ms gives 0/0 = NaN when a frame is drawn in
 # the millisecond of the change, hiding the marks; 1 ms is immediate.
@@ -197,12 +203,18 @@ class SurfaceView3D(ipywidgets.VBox):
         self._on_run = guard(self._run_changed)
         self._build()
         guard(self._draw_all)()
-        model.observe(guard(lambda _: self._draw_all()), names="surface")
+        self._redraw = LatestWins(lambda _: guard(self._draw_all)(), delay=_SETTLE)
+        model.observe(lambda _: self._redraw(None), names="surface")
         model.observe(guard(lambda _: self._draw_runs()), names="steps")
         model.observe(guard(lambda _: self._runs_changed()), names="runs")
 
         super().__init__([self.caption, self.figure, self.notice])
         self.add_class("lossviz-surface3d")
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a redraw of a new surface is due, as during a drag."""
+        return self._redraw.waiting
 
     @property
     def links(self) -> tuple[ipywidgets.Widget, ...]:
@@ -335,6 +347,8 @@ class SurfaceView3D(ipywidgets.VBox):
 
     def _draw_run(self, run: Run) -> None:
         """Lay a run's path on the surface, up to its last good step, and its frames."""
+        if self._surface is not self.model.surface:
+            return  # a redraw of the new surface is on its way, runs included
         marks = self.run_marks[run]
         trajectory = run.trajectory
         last = -1 if trajectory is None else trajectory.last_good_step
@@ -357,10 +371,9 @@ class SurfaceView3D(ipywidgets.VBox):
         if change["name"] == "color":
             self.run_marks[run].recolor(run.color)
             return
-        # A new surface or number of steps reruns every run, one after the
-        # other, and then redraws them all: the runs met on the way wait.
-        if self._surface is not model.surface:
-            return
+        # A new number of steps reruns every run, one after the other, and
+        # then redraws them all: the runs met on the way wait (as they do for
+        # a new surface, in _draw_run).
         if any(r.trajectory and r.trajectory.steps != model.steps for r in model.runs):
             return
         self._draw_run(run)

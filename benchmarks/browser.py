@@ -17,7 +17,10 @@ round trips are left out. Each figure is the median of several tries.
   included;
 - play → marker: the play button pressed, until a path marker of the map
   has moved and been drawn (no kernel; the first frame is one player
-  interval away).
+  interval away);
+- a drag: 40 keyboard steps of a surface slider, 50 ms apart (more when
+  the page is busy), counting the new pictures of the map and the longest
+  wait between two.
 
 Target: under 100 ms from slider to drawn picture at 200² in headless
 Chromium, which draws WebGL in software; a laptop with a GPU is faster.
@@ -26,6 +29,7 @@ Chromium, which draws WebGL in software; a laptop with a GPU is faster.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import statistics
 import sys
 import tempfile
@@ -143,6 +147,30 @@ def slider_step(page) -> tuple[float, float, float]:
     return (clock["changed"] - begin, clock["drawn"] - begin, settled - begin)
 
 
+# Count the new pictures of the map, with when each came.
+PICTURES = """() => {
+  window.lossvizClock.pictures = [];
+  const observer = new MutationObserver(() =>
+    window.lossvizClock.pictures.push(performance.now()));
+  for (const image of document.querySelectorAll('.lossviz-contour svg image'))
+    observer.observe(image, {attributes: true, attributeFilter: ['href']});
+}"""
+
+
+def drag(page, steps: int = 40) -> tuple[int, float]:
+    """A keyboard drag of a slider: new pictures, and the longest wait between two."""
+    handle = page.locator(".lossviz-surface-selector .noUi-handle").first
+    handle.focus()
+    page.evaluate(PICTURES)
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(50)
+    page.evaluate(SETTLED, 600)
+    times = page.evaluate("() => window.lossvizClock.pictures")
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    return len(times), max(gaps, default=0.0)
+
+
 def play_to_marker(page) -> float:
     """Milliseconds from pressing play to the first moved marker, drawn."""
     buttons = page.locator(".lossviz-path-player button")
@@ -169,6 +197,7 @@ def main() -> int:
         f"  {'grid':>6}{'views':>7}{'picture':>10}{'drawn':>8}"
         f"{'every view':>12}{'play → marker':>16}"
     )
+    drags = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, args=harness.CHROMIUM_ARGS
@@ -184,6 +213,7 @@ def main() -> int:
                 slider_step(page)  # warm up
                 steps = [slider_step(page) for _ in range(TRIES)]
                 plays = [play_to_marker(page) for _ in range(3)]
+                drags.append((resolution, views, *drag(page)))
                 page.close()
             picture, drawn, every = (
                 statistics.median(s) for s in zip(*steps, strict=True)
@@ -194,6 +224,13 @@ def main() -> int:
                 f"{every:>12.0f}{statistics.median(plays):>16.0f}"
             )
         browser.close()
+    print("\ndrag: 40 keyboard steps of a surface slider, 50 ms apart")
+    for resolution, views, pictures, gap in drags:
+        shown = "all" if views == ALL_VIEWS else "2D"
+        print(
+            f"  {resolution:>5}²{shown:>7}  {pictures} new pictures,"
+            f" at most {gap:.0f} ms between two"
+        )
     return 0
 
 
